@@ -1,0 +1,37 @@
+"""The project's exceptions: one base class and one subclass per stage."""
+
+from __future__ import annotations
+
+__all__ = ["KGError", "LoadError", "ExtractError", "StoreError", "QueryError", "SpanError"]
+
+
+class KGError(Exception):
+    """Base class of every error govkg raises on purpose."""
+
+
+class LoadError(KGError):
+    """A file could not be read as a document.
+
+    The message names the file and the reason, on one line.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class ExtractError(KGError):
+    """An extractor produced something inconsistent with the text."""
+
+
+class SpanError(ExtractError):
+    """A span's offsets do not slice the stored text to its surface."""
+
+
+class StoreError(KGError):
+    """A graph could not be written or read."""
+
+
+class QueryError(KGError):
+    """A query or its parameters were rejected."""

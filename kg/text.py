@@ -1,0 +1,76 @@
+"""Text helpers shared by the loaders and extractors: folding for matching, sentences.
+
+:func:`fold` maps full-width digits, letters and punctuation to their ASCII forms
+one character for one character, so a match found in the folded text has the
+same offsets in the stored text.
+
+Examples
+--------
+>>> fold("２０２２年，增长２７．２６％")
+'2022年,增长27.26%'
+>>> len(fold("（一）")) == len("（一）")
+True
+>>> [s.text for s in sentences("d", "一是推进。二是完善!\\n三是")]
+['一是推进。', '二是完善!', '三是']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kg.records import Span
+
+__all__ = ["fold", "sentences", "sentence_at", "QUOTE_PAIRS", "strip_quotes"]
+
+_FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F))
+_HALF = "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F))
+_TABLE = str.maketrans(_FULL + "\u3000\u2002\u2003\u00a0", _HALF + "    ")
+# 。and 、stay: they have no ASCII equal that keeps their meaning.
+
+#: Opening → closing quote characters that wrap coined names.
+QUOTE_PAIRS = {"“": "”", "\"": "\"", "‘": "’", "'": "'", "「": "」", "『": "』"}
+_QUOTES = "“”\"‘’'「」『』"
+
+_SENTENCE_END = re.compile(r"[。!?;！？；]+[”’」』]?|\n+")
+
+
+def fold(text: str) -> str:
+    """Return ``text`` with full-width forms folded to ASCII, keeping its length."""
+    return text.translate(_TABLE)
+
+
+def strip_quotes(text: str) -> str:
+    """Drop quote characters and surrounding white space.
+
+    >>> strip_quotes(" “塞上枫桥” ")
+    '塞上枫桥'
+    """
+    return "".join(ch for ch in text if ch not in _QUOTES).strip()
+
+
+def sentences(doc_id: str, text: str) -> Iterator[Span]:
+    """Split ``text`` into sentence spans at 。!?; and line breaks, trimming white space."""
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        yield from _trimmed(doc_id, text, start, end)
+        start = end
+    yield from _trimmed(doc_id, text, start, len(text))
+
+
+def _trimmed(doc_id: str, text: str, start: int, end: int) -> Iterator[Span]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        yield Span(doc_id=doc_id, start=start, end=end, text=text[start:end])
+
+
+def sentence_at(spans: list[Span], starts: list[int], offset: int) -> Span:
+    """The sentence among ``spans`` (sorted, with their ``starts``) that holds ``offset``."""
+    from bisect import bisect_right
+
+    i = max(0, bisect_right(starts, offset) - 1)
+    return spans[i]
