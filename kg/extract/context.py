@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from kg.extract.sections import Section, find_sections, section_at
 from kg.records import Document, DocumentMeta, Place, Span
 from kg.text import fold, sentences
 
@@ -41,11 +42,13 @@ class DocContext:
     place_mentions: list[PlaceMention] = field(default_factory=list)
     folded: str = ""
     sentences: list[Span] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)
     _place_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.folded = fold(self.doc.text)
+        self.sections = find_sections(self.doc.text)
         self.sentences = list(sentences(self.doc.doc_id, self.doc.text))
         self._starts = [s.start for s in self.sentences]
         self.place_mentions.sort(key=lambda m: m.span.start)
@@ -79,20 +82,72 @@ class DocContext:
             i += 1
         return out
 
-    def place_for(self, start: int, end: int | None = None) -> Place | None:
-        """The place a passage at ``[start, end)`` is about.
+    def section_of(self, offset: int) -> Section | None:
+        """The innermost numbered section holding ``offset``."""
+        return section_at(self.sections, offset)
 
-        The nearest place named before it in the same clause, else the first place
-        named in its sentence before it, else the jurisdiction.
+    def section_place(self, offset: int) -> Place | None:
+        """The place named in the heading of the section (or an enclosing one) around ``offset``."""
+        section = self.section_of(offset)
+        while section is not None:
+            named = self.places_between(section.start, section.start + len(section.title))
+            if named:
+                return _chain_end(named, 0)
+            section = section.parent
+        return None
+
+    def places_for(self, start: int) -> list[Place]:
+        """The places a passage starting at ``start`` is about, most specific first.
+
+        The nearest place named before it in the same clause (with places coordinated
+        with it: 西夏区、金凤区均…), else the first place named in its sentence, else the
+        place of its section heading, else the jurisdiction.
         """
         sent = self.sentence_of(start)
-        before = [m for m in self.places_between(sent.start, start)]
+        before = self.places_between(sent.start, start)
         clause_start = max(
-            (i + 1 for i in range(sent.start, start) if self.folded[i] in ",;:。"), default=sent.start
+            (i + 1 for i in range(sent.start, start) if self.folded[i] in ",;:"), default=sent.start
         )
-        in_clause = [m for m in before if m.span.start >= clause_start]
+        in_clause = [i for i, m in enumerate(before) if m.span.start >= clause_start]
         if in_clause:
-            return in_clause[-1].place
+            return _coordinated(before, in_clause[-1], self.folded)
         if before:
-            return before[0].place
-        return self.jurisdiction
+            return _coordinated(before, _chain_last(before, 0), self.folded)
+        place = self.section_place(start) or self.jurisdiction
+        return [place] if place is not None else []
+
+    def place_for(self, start: int, end: int | None = None) -> Place | None:
+        """The first of :meth:`places_for`, or None."""
+        places = self.places_for(start)
+        return places[0] if places else None
+
+
+def _chain_last(mentions: list[PlaceMention], i: int) -> int:
+    """Index of the last mention of the chain starting at ``i`` (平川区长征路街道: one chain)."""
+    while i + 1 < len(mentions) and mentions[i + 1].span.start == mentions[i].span.end:
+        i += 1
+    return i
+
+
+def _chain_end(mentions: list[PlaceMention], i: int) -> Place:
+    return mentions[_chain_last(mentions, i)].place
+
+
+def _coordinated(mentions: list[PlaceMention], i: int, folded: str) -> list[Place]:
+    """The place at ``i`` and the places listed with it (X、Y和Z), most recent first."""
+    out = [mentions[i].place]
+    j = i
+    while j > 0:
+        gap = folded[mentions[j - 1].span.end : mentions[j].span.start]
+        if gap not in ("、", "和", "及", "与", ",", "以及"):
+            break
+        j -= 1
+        out.append(mentions[j].place)
+    k = i
+    while k + 1 < len(mentions):
+        gap = folded[mentions[k].span.end : mentions[k + 1].span.start]
+        if gap not in ("、", "和", "及", "与", "以及"):
+            break
+        k += 1
+        out.append(mentions[k].place)
+    return out

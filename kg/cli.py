@@ -1,0 +1,129 @@
+"""The ``kg`` command: a thin layer over the library.
+
+Every command is one import away in Python: ``kg build`` is :func:`kg.pipeline.build`,
+``kg validate`` is :func:`kg.validate.validate_graph`, ``kg thesaurus candidates`` is
+:func:`kg.candidates.list_candidates`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from kg.errors import KGError
+
+__all__ = ["main"]
+
+graph_option = click.option(
+    "--graph", "graph", default="kg-out", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of a built graph (the --out of `kg build`).",
+)
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+    help="Output format.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="govkg")
+def main() -> None:
+    """govkg: Chinese grassroots-governance documents in, an evidence-backed knowledge graph out."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out", default="kg-out", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the graph, exports and clean texts into.")
+@click.option("--strict", is_flag=True, help="Exit non-zero when any file cannot be loaded.")
+@click.option("--max-size", "max_mb", type=float, default=50.0, show_default=True,
+              help="Skip files larger than this many MB.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; errors and the summary only.")
+def build(inputs: tuple[Path, ...], out: Path, strict: bool, max_mb: float, quiet: bool) -> None:
+    """Build the graph of INPUTS (files and folders, recursing) into --out.
+
+    Reads .txt, .html/.htm, .pdf and .docx. A file that cannot be read is reported
+    on one line with the reason, and the rest of the build completes.
+    """
+    from tqdm import tqdm
+
+    from kg.pipeline import build as run_build
+
+    bar: tqdm | None = None
+
+    def start(total: int) -> None:
+        nonlocal bar
+        bar = tqdm(total=total, unit="doc", disable=quiet or total == 0, file=sys.stderr, desc="kg build")
+
+    def step(path: Path) -> None:
+        if bar is not None:
+            bar.update(1)
+
+    try:
+        report = run_build(inputs, out, max_bytes=int(max_mb * 1024 * 1024), on_start=start, on_progress=step)
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+    finally:
+        if bar is not None:
+            bar.close()
+    for failure in report.failures:
+        click.echo(f"skipped {failure.path}: {failure.reason}", err=True)
+    click.echo(report.summary())
+    if strict and report.failures:
+        raise SystemExit(1)
+
+
+@main.command()
+@graph_option
+def validate(graph: Path) -> None:
+    """Check a built graph against ontology/shapes.ttl (SHACL)."""
+    from kg.validate import validate_graph
+
+    try:
+        result = validate_graph(graph)
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+    if result.conforms:
+        click.echo(f"{graph / 'graph.ttl'} conforms to the shapes.")
+        return
+    click.echo(result.text, err=True)
+    raise SystemExit(1)
+
+
+@main.group()
+def thesaurus() -> None:
+    """Inspect the mechanism thesaurus and the names it lacks."""
+
+
+@thesaurus.command("candidates")
+@graph_option
+@format_option
+def thesaurus_candidates(graph: Path, fmt: str) -> None:
+    """List mechanism names found in the documents but missing from the thesaurus, with counts."""
+    from kg.candidates import list_candidates
+
+    try:
+        rows = [asdict(c) for c in list_candidates(graph)]
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+    _emit(rows, fmt, ["label", "count", "cues", "definition", "docs"])
+
+
+def _emit(rows: list[dict], fmt: str, columns: list[str]) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        widths = {c: max([len(c), *(len(str(r[c])) for r in rows)]) for c in columns}
+        widths = {c: min(w, 40) for c, w in widths.items()}
+        click.echo("  ".join(c.ljust(widths[c]) for c in columns))
+        for r in rows:
+            click.echo("  ".join(str(r[c])[: widths[c]].ljust(widths[c]) for c in columns))
+        click.echo(f"({len(rows)} rows)")

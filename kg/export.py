@@ -1,0 +1,112 @@
+"""CSV exports: one row per fact, every row with its evidence.
+
+Each file has the columns ``../shared/gold/SCHEMA.md`` names ("What the scorer
+reads"), plus ``doc_id`` and the evidence columns ``sentence``, ``start``, ``end``
+(offsets into ``documents/<doc_id>.txt`` that slice it to ``sentence``) and
+``mention_start``, ``mention_end`` (the words that name the fact).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from kg.io import write_atomic
+from kg.records import Extraction, Place, Span
+
+__all__ = ["export_csv", "EXPORTS", "format_value"]
+
+_EVIDENCE = ["sentence", "start", "end", "mention_start", "mention_end"]
+EXPORTS: dict[str, list[str]] = {
+    "documents": [
+        "doc", "doc_id", "title", "issuer", "place", "place_code", "published", "signed", "signed_raw",
+        "signed_uncertain", "index_no", "doc_no", "kind", "responds_body", "responds_level", "responds_term",
+        "responds_session", "responds_number", "responds_kind", "responds_title", "proposers", "handlers",
+        "format", "encoding", "chars", "sentence", "start", "end",
+    ],
+    "adoptions": ["doc", "doc_id", "place", "place_code", "mechanism", "concept", "surface", "status", "year",
+                  "candidate", "evidence", *_EVIDENCE],
+    "policies": ["doc", "doc_id", "title", "place", "place_code", "year", *_EVIDENCE],
+    "agencies": ["doc", "doc_id", "name", "key", "kind", "place", "place_code", *_EVIDENCE],
+    "programs": ["doc", "doc_id", "name", "place", "place_code", *_EVIDENCE],
+    "metrics": ["doc", "doc_id", "place", "place_code", "indicator", "value", "unit", "date", "qualifier",
+                *_EVIDENCE],
+    "candidates": ["doc", "doc_id", "label", "cue", "definition", *_EVIDENCE],
+}
+
+
+def format_value(value: float) -> str:
+    """A number as people write it: no trailing ``.0``.
+
+    >>> format_value(5619.0), format_value(27.26), format_value(0.2)
+    ('5619', '27.26', '0.2')
+    """
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
+def _place(place: Place | None) -> list[str]:
+    return [place.name, place.code or ""] if place else ["", ""]
+
+
+def _evidence(evidence: Span, mention: Span) -> list[object]:
+    return [evidence.text, evidence.start, evidence.end, mention.start, mention.end]
+
+
+def _rows(name: str, ex: Extraction) -> Iterable[list[object]]:
+    doc = ex.document
+    head = [doc.source, doc.doc_id]
+    if name == "documents":
+        m, p = ex.meta, ex.meta.responds_to
+        title_span = dict(m.spans).get("title")
+        yield [
+            *head, m.title or "", m.issuer or "", *_place(ex.place), m.published or "", m.signed or "",
+            m.signed_raw or "", "true" if m.signed_uncertain else "false", m.index_no or "", m.doc_no or "",
+            m.kind or "", *(
+                [p.body or "", p.level or "", p.term or "", p.session or "", p.number or "", p.kind or "",
+                 p.title or "", "; ".join(p.proposers), "; ".join(p.handlers)]
+                if p else [""] * 9
+            ),
+            doc.format, doc.encoding, len(doc.text),
+            *([title_span.text, title_span.start, title_span.end] if title_span else ["", "", ""]),
+        ]
+    elif name == "adoptions":
+        for a in ex.adoptions:
+            yield [*head, *_place(a.place), a.mechanism, a.concept, a.surface, a.status, a.year or "",
+                   "true" if a.candidate else "false", a.evidence.text, *_evidence(a.evidence, a.mention)]
+    elif name == "policies":
+        for p in ex.policies:
+            yield [*head, p.title, *_place(p.place), p.year or "", *_evidence(p.evidence, p.mention)]
+    elif name == "agencies":
+        for a in ex.agencies:
+            yield [*head, a.name, a.key, a.kind, *_place(a.place), *_evidence(a.evidence, a.mention)]
+    elif name == "programs":
+        for g in ex.programs:
+            yield [*head, g.name, *_place(g.place), *_evidence(g.evidence, g.mention)]
+    elif name == "metrics":
+        for x in ex.metrics:
+            yield [*head, *_place(x.place), x.indicator, format_value(x.value), x.unit, x.date or "",
+                   x.qualifier or "", *_evidence(x.evidence, x.mention)]
+    elif name == "candidates":
+        for c in ex.candidates:
+            yield [*head, c.label, c.cue, c.definition or "", *_evidence(c.evidence, c.mention)]
+
+
+def export_csv(extractions: Sequence[Extraction], out_dir: Path) -> list[Path]:
+    """Write ``out_dir/<name>.csv`` for every export, atomically, in document order."""
+    written = []
+    ordered = sorted(extractions, key=lambda e: (e.document.source, e.document.doc_id))
+    for name, columns in EXPORTS.items():
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        for ex in ordered:
+            for row in _rows(name, ex):
+                writer.writerow(row)
+        path = out_dir / f"{name}.csv"
+        write_atomic(path, buf.getvalue())
+        written.append(path)
+    return written

@@ -1,0 +1,215 @@
+"""Find governance mechanisms named in a document.
+
+Four routes, each yielding :class:`MechanismMention` records with checked offsets:
+
+1. **thesaurus** — any label of ``ontology/mechanisms.ttl``, matched in a view of
+   the text without quotes, spaces, 、 and short parenthetical asides, so
+   “一站式”矛盾纠纷多元调解 and 社区(村)准入制度 still match their labels;
+2. **quoted** — a coined name in quotes (“跑长制”, “五微力量”) whose context marks
+   it as a working method: followed by 机制/模式/制度/经验…, or preceded by 推行/建立/
+   健全…, or shaped like a numbered coinage (一核三联五治五化, 二长三员);
+3. **formula** — numeric formulas such as 1+2+X, 1+4+N, 1141+X, with the
+   explanation in a following parenthesis kept as the definition;
+4. **suffix** — an unquoted name ending in 制度/机制/制/工作法 right after a verb
+   that institutes it (建立容错免责机制).
+
+Quoted phrases that are slogans, goals or problems (“最后一百米”, 从“粗放”到“精细”,
+“看得见管不着”问题), programmes (“…”工程/行动/APP) and counts are not mechanisms.
+
+Examples
+--------
+>>> text = "探索推出“跑长制”“五微力量”等经验模式,打通“最后一百米”。"
+>>> [(m.surface, m.cue) for m in find_mechanisms("d", text)]
+[('跑长制', 'quoted'), ('五微力量', 'quoted')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.records import Span
+from kg.text import fold
+from kg.thesaurus import Thesaurus, load_thesaurus, norm_label
+from kg.trie import trie_regex
+
+__all__ = ["MechanismMention", "find_mechanisms", "matching_view"]
+
+_NUMERALS = "一二三四五六七八九十两双百千"
+_VIEW_DROP = set("“”\"‘’'「」『』 \t\u3000、,·")
+_SHORT_PAREN = re.compile(r"\([^()\n]{1,4}\)")
+_QUOTED = re.compile(r"[“\"‘”]([^“”\"‘’\n。;!?]{1,24})[”\"’]")
+_FORMULA = re.compile(r"(?<![\d.])\d{1,4}(?:\+\d{1,4})*\+[XNxn]|(?<![\d.])\d{1,4}(?:\+\d{1,4}){2,}")
+_PAREN_AFTER = re.compile(r"\(([^()]{4,160})\)")
+_SUFFIX_NAME = re.compile(
+    r"(?:建立健全|建立完善|全面推行|建立|健全|完善|推行|实行|落实|深化|强化|探索|创新)(?:了)?"
+    r"(?:全市|全州|全县|全区)?([\u4e00-\u9fff+]{2,9}?)(工作法|制度|机制|责任制|制)"
+)
+_GENERIC_STEM = re.compile(
+    r"^(?:工作|运行|长效|管理|协调|联动|保障|激励|监督|考核|评价|体制|工作运行|协同|沟通|"
+    r"薪酬增长|联系|责任|领导|组织|督查|议事|服务|办理|应急|常态化|规范化|一体化|社会化)+$"
+)
+_GENERIC_TAIL = re.compile(r"(?:工作|运行|长效|管理|协调|保障)+$")
+
+# context that marks a quoted phrase as a mechanism …
+_RIGHT_MECH = re.compile(
+    r"^(?:的)?(?:[\u4e00-\u9fff]{0,6}?)(?:机制|模式|制度|体制|体系|工作法|经验|做法|路径|品牌|治理|融合|联动|共治|"
+    r"工作格局|格局|理念|办法|方式|制)|^等[^。;,]{0,12}(?:机制|模式|经验|做法|方式|制度|举措|办法)"
+)
+_LEFT_VERB = re.compile(
+    r"(?:推行|实行|建立|健全|构建|推广|深化|完善|探索|创新|坚持|巩固|引入|采取|形成|通过|理清|推进|落实|"
+    r"实施|建立了|推广用好|用好|发展|运用|借鉴|学习|打造)(?:了|好)?$"
+)
+# … and context that marks it as something else
+_RIGHT_OTHER = re.compile(
+    r"^(?:[\u4e00-\u9fff]{0,5}?)(?:工程|项目|行动|活动|计划|节目|大赛|比赛|专项|APP|App|app|移动端|公众号|小程序|热线)"
+    r"|^(?:问题|难题|难点|困局|转变|为目标|为主题|目标|要求|标准|称号|荣誉|奖|\d)"
+    r"|^(?:向|到|变成|变为)"
+)
+_LEFT_OTHER = re.compile(r"(?:从|由|向|到|举办|开展|评选出|荣获|获评|列入|被评为|入选|称为|叫做)$")
+_NOT_NAME = re.compile(r"的|[0-9].*[个名人张户元万亿%]|^[\d.]+$|[a-zA-Z]{2,}|^[a-zA-Z]")
+_COINAGE = re.compile(rf"^[{_NUMERALS}][\u4e00-\u9fff]{{0,3}}[{_NUMERALS}]|^[{_NUMERALS}][个项方组微社治长办级]")
+
+
+@dataclass(frozen=True, slots=True)
+class MechanismMention:
+    """A mechanism named in the text."""
+
+    span: Span  #: the name as written (quotes excluded)
+    surface: str  #: the name, quotes and spaces stripped
+    concept: str | None  #: thesaurus concept id, or None for a candidate
+    cue: str  #: thesaurus | quoted | formula | suffix
+    definition: str | None = None  #: a formula's explanation from the text
+
+
+def matching_view(folded: str) -> tuple[str, list[int]]:
+    """``folded`` without quotes, spaces, 、 , · and short (…) asides, and the offset of each kept char.
+
+    >>> view, index = matching_view("社区(村)准入“制度”")
+    >>> view, index[view.index("准")]
+    ('社区准入制度', 5)
+    """
+    drop = bytearray(len(folded))
+    for m in _SHORT_PAREN.finditer(folded):
+        drop[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    chars: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(folded):
+        if drop[i] or ch in _VIEW_DROP:
+            continue
+        chars.append(ch)
+        index.append(i)
+    return "".join(chars), index
+
+
+@lru_cache(maxsize=4)
+def _label_regex(thesaurus: Thesaurus) -> re.Pattern[str]:
+    return trie_regex(sorted(thesaurus.by_label))
+
+
+def find_mechanisms(doc_id: str, text: str, *, thesaurus: Thesaurus | None = None) -> list[MechanismMention]:
+    """Every mechanism mention in ``text``, in order, without overlaps (thesaurus first)."""
+    th = thesaurus or load_thesaurus()
+    folded = fold(text)
+    out: list[MechanismMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return not any(start < e and s < end for s, e in taken)
+
+    def add(start: int, end: int, concept: str | None, cue: str, definition: str | None = None) -> None:
+        while start < end and folded[start] in "“”\"‘’ ":
+            start += 1
+        while end > start and folded[end - 1] in "“”\"‘’ ":
+            end -= 1
+        if end - start < 2 or not free(start, end):
+            return
+        span = Span.of(text, doc_id, start, end)
+        surface = "".join(ch for ch in span.text if ch not in "“”\"‘’「」『』 \t")
+        out.append(MechanismMention(span=span, surface=surface, concept=concept, cue=cue, definition=definition))
+        taken.append((start, end))
+
+    parens = [(m.start(), m.end()) for m in re.finditer(r"\([^()\n]{2,200}\)", folded)]
+
+    def in_paren(pos: int) -> bool:
+        return any(s < pos < e for s, e in parens)
+
+    # 1. thesaurus labels, in the matching view
+    view, index = matching_view(folded)
+    for m in _label_regex(th).finditer(view):
+        if m.end() - m.start() < 2:
+            continue
+        start, end = index[m.start()], index[m.end() - 1] + 1
+        if _org_follows(folded, end):
+            continue
+        add(start, end, th.by_label[m.group()], "thesaurus")
+
+    # 2. formulas (1+2+X), with the explanation that follows them
+    for m in _FORMULA.finditer(folded):
+        if in_paren(m.start()):
+            continue
+        definition = None
+        p = _PAREN_AFTER.search(folded, m.end(), min(len(folded), m.end() + 30))
+        if p and ("即" in p.group(1) or "+" in p.group(1) or "、" in p.group(1)):
+            definition = text[p.start(1) : p.end(1)]
+        add(m.start(), m.end(), th.lookup(m.group()), "formula", definition)
+
+    # 3. quoted coinages
+    for m in _QUOTED.finditer(folded):
+        name = m.group(1).strip()
+        start, end = m.start(1), m.end(1)
+        if in_paren(start) or not free(start, end):
+            continue
+        concept = th.lookup(name) or th.lookup(_strip_tail(name))
+        if concept is not None:
+            add(start, end, concept, "thesaurus")
+            continue
+        left = folded[max(0, m.start() - 8) : m.start()]
+        right = folded[m.end() : m.end() + 16]
+        if _is_mechanism(name, left, right):
+            definition = None
+            p = _PAREN_AFTER.match(folded, m.end())
+            if p:
+                definition = text[p.start(1) : p.end(1)]
+            add(start, end, None, "quoted", definition)
+
+    # 4. unquoted names ending in 制度/机制/制 right after an instituting verb
+    for m in _SUFFIX_NAME.finditer(view):
+        stem, tail = m.group(1), m.group(2)
+        if _GENERIC_STEM.match(stem) or len(_GENERIC_TAIL.sub("", stem)) < 2 or "的" in stem:
+            continue
+        start, end = index[m.start(1)], index[m.end(2) - 1] + 1
+        if "\n" in folded[start:end]:
+            continue
+        add(start, end, th.lookup(stem + tail) or th.lookup(stem), "suffix")
+
+    out.sort(key=lambda mm: mm.span.start)
+    return out
+
+
+def _strip_tail(name: str) -> str:
+    return re.sub(r"(?:工作机制|运行机制|机制|模式|制度|工作法)$", "", name)
+
+
+def _org_follows(folded: str, end: int) -> bool:
+    """A label followed by an organisation word names an organisation (人民调解委员会)."""
+    return bool(re.match(r"(?:委员会|委员|组织|协会|中心|工作站|工作室|办公室|队伍|员)", folded[end : end + 3]))
+
+
+def _is_mechanism(name: str, left: str, right: str) -> bool:
+    """Judge a quoted phrase by its shape and its context."""
+    core = norm_label(name)
+    if len(core) < 2 or len(core) > 16 or _NOT_NAME.search(name):
+        return False
+    if _RIGHT_OTHER.search(right) or _LEFT_OTHER.search(left):
+        return False
+    if re.match(r"^\d{3,6}$", core):  # “1145”-style numbered models
+        return bool(re.match(r"^(?:\(|模式|工作法|机制)", right))
+    if _RIGHT_MECH.search(right):
+        return True
+    if re.search(r"(?:制|机制|模式|联动|共治|工作法|制度|治理|融合|党委|网格|清单|议事会|理事会|超市)$", core):
+        return True
+    if _COINAGE.match(core):
+        return True
+    return bool(_LEFT_VERB.search(left))
