@@ -44,7 +44,7 @@ _METADATA = re.compile(
     + "|".join(
         r"\s*".join(key)
         for key in (
-            "索引号", "发布机构", "发文机关", "发布日期", "生成日期", "成文日期", "发文日期",
+            "索引号", "发布机构", "发文机关", "发布日期", "发布时间", "生成日期", "成文日期", "发文日期",
             "文号", "发文字号", "名称", "标题", "来源", "作者", "时间", "主题分类",
             "责任部门", "组配分类", "公开方式", "时效性", "有效性",
         )
@@ -65,6 +65,8 @@ _NAV_LINE = re.compile(
     r"^\s*(?:当前位置|当前所在|您的位置|您现在的位置|您当前的位置|您所在的位置|所在位置"
     r"|位置\s*[:：]\s*首页|首页\s*[>＞»›])"
     r"|^\s*欢迎(?:访问|来到|光临|您)(?=.{0,40}$)"
+    r"|^\s*(?:相关(?:链接|文章|阅读|新闻|文件)|友情链接|我要写信)\s*[:：]?\s*$"
+    r"|^\s*[【\[]?(?:上一篇|下一篇)[】\]]?\s*[:：]"
 )
 _CRUMB_SEP = re.compile(r"\s*[>＞»›]\s*")  # not →: 点单→派单→接单 is a workflow, not a path
 _CHROME = re.compile(
@@ -87,6 +89,7 @@ _CHROME = re.compile(
     ),
     re.IGNORECASE,
 )
+_EMPTY_BRACKETS = re.compile(r"【\s*】|\[\s*\]|（\s*）|\(\s*\)")  # left when a widget's label is cut
 _CHROME_MAX = 100  # fragments are cut only from lines this short
 _SEPARATORS = " \t\u3000|｜/·•-—"
 
@@ -99,7 +102,8 @@ _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _CONTACT_LINE = re.compile(
     rf"^[(（\[【]?\s*{_LABEL}\s*(?:[:：]|{_PHONE}|{_EMAIL})|^\s*{_EMAIL}\s*$", re.IGNORECASE
 )
-_SPONSOR_LINE = re.compile(r"主办(?:单位)?[^。，,]*(?:承办|主管)|^\s*主办(?:单位)?\s*[:：]")
+#: 主办：… (a label) or …主办 | …主管 (a pair); not 由市委主办、市民政局承办, which is a sentence.
+_SPONSOR_LINE = re.compile(r"主办(?:单位)?\s*[:：]|主办\s*[|｜/]\s*.{0,40}(?:承办|主管|协办)")
 _CONTACT_MAX = 60
 
 
@@ -182,13 +186,20 @@ def _clean_line(line: str) -> str | None:
     if len(stripped) <= _CHROME_MAX:
         cut = _CHROME.sub("", line)
         if cut != line:
+            cut = _EMPTY_BRACKETS.sub("", cut)
             if not _WORD.search(cut):
                 return None
             line = cut.rstrip(_SEPARATORS)
-    if not metadata and len(stripped) <= _CONTACT_MAX and "。" not in stripped:
-        if _CONTACT_LINE.search(stripped) or _SPONSOR_LINE.search(stripped):
-            return None
+    if _is_contact(stripped) and not metadata:
+        return None
     return line.rstrip()
+
+
+def _is_contact(line: str) -> bool:
+    """A short line led by a contact field, or pairing 主办 with 承办/主管: not a sentence."""
+    if len(line) > _CONTACT_MAX or "。" in line:
+        return False
+    return bool(_CONTACT_LINE.search(line) or _SPONSOR_LINE.search(line))
 
 
 def _is_breadcrumb(line: str) -> bool:

@@ -52,6 +52,8 @@ _GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "cp936", "euc_cn", "hz"})
 #: Declarations that Chinese pages get wrong so often that detection does better.
 _UNTRUSTED = frozenset({"latin_1", "iso8859_1", "cp1252", "ascii"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+_LINE_BREAKS = str.maketrans(dict.fromkeys("\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", "\n"))
+_STRAY_CONTROL = re.compile(r"[\x01-\x08\x0e-\x1f\x7f]")
 _TRAILING = re.compile(r"[^\S\n]+$", re.MULTILINE)
 
 
@@ -79,17 +81,18 @@ def canonical_codec(name: str) -> str | None:
 
 
 def normalize_text(text: str) -> str:
-    """Normalise newlines to ``\\n``, drop a leading BOM and strip trailing spaces per line.
+    """Normalise line breaks to ``\\n``, drop a leading BOM, control characters and trailing spaces.
+
+    Form feeds and vertical tabs become line breaks; other C0 controls go.
 
     Examples
     --------
-    >>> normalize_text("\\ufeff第一行  \\r\\n第二行\\u3000\\r第三行")
-    '第一行\\n第二行\\n第三行'
+    >>> normalize_text("\\ufeff第一行  \\r\\n第二\\x01行\\u3000\\r第三行\\x0c")
+    '第一行\\n第二行\\n第三行\\n'
     """
     text = text.removeprefix("\ufeff")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
-    return _TRAILING.sub("", text)
+    text = text.replace("\r\n", "\n").translate(_LINE_BREAKS)
+    return _TRAILING.sub("", _STRAY_CONTROL.sub("", text))
 
 
 def decode_bytes(
@@ -127,10 +130,10 @@ def _detect(data: bytes, path: str, declared: str | None) -> str:
         if data.startswith(bom):
             return codec
     if b"\x00" in data:
-        codec = _utf16_without_bom(data)
-        if codec is None:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
             raise LoadError(path, "binary file (NUL bytes), not a text document")
-        return codec
+        return utf16
     candidates = ["utf-8"]
     if declared and (wanted := canonical_codec(declared)):
         candidates.append(wanted)
@@ -145,19 +148,21 @@ def _detect(data: bytes, path: str, declared: str | None) -> str:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """``utf-16-le``/``-be`` when NULs sit on one byte parity and the text decodes, else ``None``.
+    """``utf-16-le``/``-be`` when the NULs favour one byte parity and the text decodes, else ``None``.
 
-    ASCII characters in UTF-16 carry a NUL in their high byte, so little-endian
-    text has its NULs at odd offsets and big-endian text at even ones; CJK
-    characters carry none, so the test asks that nearly all NULs share one parity.
+    Every ASCII character in UTF-16 carries a NUL in its high byte, so
+    little-endian text has its NULs mostly at odd offsets and big-endian text at
+    even ones; only the rare CJK character U+xx00 puts one on the other side.
+    Binary data spreads its NULs evenly, or fails the strict decode, or decodes
+    to control characters.
     """
     if len(data) % 2:
         return None
     odd = data[1::2].count(0)
     even = data[0::2].count(0)
-    if odd and even <= odd // 20:
+    if odd >= 2 * even:
         codec = "utf-16-le"
-    elif even and odd <= even // 20:
+    elif even >= 2 * odd:
         codec = "utf-16-be"
     else:
         return None

@@ -19,7 +19,8 @@ Examples
 --------
 >>> page = '''<html><head><meta charset="utf-8"><title>关于推进网格化管理的通知_某市政府</title></head>
 ... <body><div class="nav">首页 | 政务公开</div><h1>关于推进网格化管理的通知</h1>
-... <table class="meta"><tr><td>索引号:</td><td>0001/2023-01</td><td>发布日期:</td><td>2023-01-05</td></tr></table>
+... <table class="meta"><tr><td>索引号:</td><td>0001/2023-01</td>
+... <td>发布日期:</td><td>2023-01-05</td></tr></table>
 ... <div id="zoom"><p>各街道：</p><p>全面推行网格化
 ...   管理，<b>划分网格</b>120个。</p></div><div class="footer">版权所有</div></body></html>'''
 >>> text, codec = html_to_text(page.encode("utf-8"), "a.html")
@@ -37,7 +38,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 from kg.errors import LoadError
 from loaders.decode import decode_bytes
@@ -55,14 +57,14 @@ _INVISIBLE = ("script", "style", "noscript", "template", "iframe", "object", "em
 #: Page-chrome elements, dropped unless they hold most of the page's text.
 _CHROME_TAGS = ("nav", "header", "footer", "aside", "form")
 _CHROME_ATTR = re.compile(
-    r"nav|menu|breadcrumb|crumb|share|footer|foot|copyright|bottom|sidebar|toolbar"
-    r"|position|location|tool|qrcode",
+    r"nav|menu|crumb|share|foot|copyright|bottom|sidebar|position|location|tool"  # also breadcrumb, toolbar …
+    r"|qrcode|relate|friendlink|recommend",
     re.I,
 )
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _ARTICLE_ATTR = re.compile(r"content|article|trs_editor|zoom|detail|main|text|zhengwen", re.I)
-_METADATA_KEYS = ("索引号", "发布机构", "发布日期", "文号", "名称", "标题", "生成日期",
-                  "成文日期", "主题分类", "发文机关")
+_METADATA_KEYS = ("索引号", "发布机构", "发布日期", "发布时间", "文号", "名称", "标题", "生成日期",
+                  "成文日期", "主题分类", "发文机关", "来源")
 _FOOTER_WORDS = ("版权所有", "ICP备")
 
 _BLOCK = frozenset(
@@ -77,6 +79,7 @@ _SPACES = re.compile(r"[ \t\r\n\f\v]+")
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’…—]")
 _MAX_CELL_LINES = 2  # a cell with more lines makes its row a layout row
 _MAX_METADATA_CHARS = 800  # a metadata block beside the article is short
+_MAX_METADATA_LINE = 120  # a block naming a single key (发布时间 …) is one short line
 _NEAR_LEVELS = 4  # how far up from the container to look for a metadata block
 
 
@@ -108,14 +111,17 @@ def html_to_text(data: bytes, path: str | Path) -> tuple[str, str]:
     Raises
     ------
     LoadError
-        When the bytes cannot be decoded or hold no HTML document.
+        When the bytes cannot be decoded (see :func:`loaders.decode.decode_bytes`)
+        or lxml rejects them. A page of white space or comments gives ``""``.
     """
     source, codec = decode_bytes(data, path, declared=declared_encoding(data))
     source = _XML_DECL_TEXT.sub("", source, count=1)
     parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True)
     try:
         root = lxml_html.document_fromstring(source, parser=parser)
-    except (etree.ParserError, ValueError) as exc:
+    except etree.ParserError:  # "Document is empty": white space or comments only
+        return "", codec
+    except ValueError as exc:
         raise LoadError(str(path), f"malformed HTML: {exc}") from exc
     body = root.find("body")
     if body is None:
@@ -153,7 +159,7 @@ def _drop_chrome(body: lxml_html.HtmlElement) -> None:
         and (
             el.tag in _CHROME_TAGS
             or _HIDDEN.search(el.get("style", ""))
-            or _CHROME_ATTR.search(f"{el.get('id', '')} {el.get('class', '')}")
+            or _CHROME_ATTR.search(_attrs(el))
         )
     ]
     for el in doomed:
@@ -175,7 +181,7 @@ def _main_container(body: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
         el
         for el in body.iter()
         if isinstance(el.tag, str)
-        and (el.tag in ("article", "main") or _ARTICLE_ATTR.search(f"{el.get('id', '')} {el.get('class', '')}"))
+        and (el.tag in ("article", "main") or _ARTICLE_ATTR.search(_attrs(el)))
     ]
     if not candidates:
         return body
@@ -201,14 +207,17 @@ def _metadata_blocks(
 
 
 def _is_metadata_block(el: lxml_html.HtmlElement) -> bool:
+    """A metadata table, or a short line such as 发布时间：2024-03-02 来源：某县住建局."""
     if not isinstance(el.tag, str):
         return False
     text = _compact(el.text_content())
-    return len(text) <= _MAX_METADATA_CHARS and _is_metadata(text)
+    if len(text) > _MAX_METADATA_CHARS:
+        return False
+    return _is_metadata(text) or (len(text) <= _MAX_METADATA_LINE and _is_metadata(text, least=1))
 
 
-def _is_metadata(compact_text: str) -> bool:
-    return sum(key in compact_text for key in _METADATA_KEYS) >= 2
+def _is_metadata(compact_text: str, *, least: int = 2) -> bool:
+    return sum(key in compact_text for key in _METADATA_KEYS) >= least
 
 
 def _render(el: lxml_html.HtmlElement) -> list[str]:
@@ -261,10 +270,14 @@ def _whitespace(text: str, *, pre: bool) -> str:
 
 def _resolve_soft(match: re.Match[str]) -> str:
     run, text, start, end = match.group(), match.string, match.start(), match.end()
-    if _SOFT in run and 0 < start and end < len(text):
-        if _WIDE.match(text[start - 1]) and _WIDE.match(text[end]):
-            return ""
-    return " "
+    wide_neighbours = (
+        start > 0 and end < len(text) and _WIDE.match(text[start - 1]) and _WIDE.match(text[end])
+    )
+    return "" if _SOFT in run and wide_neighbours else " "
+
+
+def _attrs(el: lxml_html.HtmlElement) -> str:
+    return f"{el.get('id', '')} {el.get('class', '')}"
 
 
 def _cjk(el: lxml_html.HtmlElement) -> int:
