@@ -1,20 +1,16 @@
 """Build the RDF graph from extractions, and write it as Turtle and JSON-LD.
 
-:func:`build_rdf` turns :class:`~kg.records.Extraction` records into one
-:class:`rdflib.Graph` in the terms of ``ontology/govkg.ttl``, with the mechanism
-thesaurus included so the graph answers SPARQL on its own. Every fact node
-(adoption, observation, policy, programme, agency, proposal, candidate) carries
-``gk:evidence`` → a ``gk:Evidence`` sentence with ``[start, end)`` offsets into the
-document's clean text, and ``prov:wasDerivedFrom`` the document.
-
-Evidence rules: a fact whose evidence span is missing or empty is **skipped** and
-the reason logged (warning on the ``kg.rdf`` logger); a span that does not slice
-its document's text to its own text, or belongs to another document, **raises**
-:class:`~kg.errors.SpanError`, as a misaligned span is a bug, not a gap.
+:func:`build_rdf` turns :class:`~kg.records.Extraction` records into one graph in
+the terms of ``ontology/govkg.ttl``, thesaurus included, so it answers SPARQL on its
+own. Every fact node (adoption, observation, policy, programme, agency, proposal,
+candidate) has ``gk:evidence`` → a ``gk:Evidence`` sentence with ``[start, end)``
+offsets into the document's clean text, and ``prov:wasDerivedFrom`` the document.
+A fact whose evidence span is missing or empty is **skipped**, with a warning on the
+``kg.rdf`` logger; a span that does not slice its document's text to its own text
+**raises** :class:`~kg.errors.SpanError`: a misaligned span is a bug, not a gap.
 
 :func:`write_graph` writes ``graph.ttl`` and ``graph.jsonld`` atomically and
-deterministically: nodes are IRIs minted from content hashes (no blank nodes),
-triples are sorted before serialising, and JSON-LD node lists are sorted.
+deterministically (see :mod:`kg.rdf_files`, re-exported here with :func:`read_graph`).
 
 Examples
 --------
@@ -28,38 +24,58 @@ True
 
 from __future__ import annotations
 
-import json
 import logging
 import math
-import os
-import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from kg.errors import ExtractError, SpanError, StoreError
+from kg.rdf_files import GRAPH_FILES, read_graph, write_graph
 from kg.records import STATUS_RANK, Adoption, Document, Extraction, Place, Span
-from kg.vocab import (DCT, GK, GKC, ORG, PREFIXES, PROV, QB, RDF, RDFS, SKOS, XSD, adoption_iri,
-                      agency_iri, candidate_iri, doc_iri, evidence_iri, mechanism_iri,
-                      date_literal, observation_iri, place_iri, policy_iri, program_iri,
-                      proposal_iri, year_literal, zh)
+from kg.thesaurus import norm_label
+from kg.vocab import (
+    AGENCY_KINDS,
+    DCT,
+    GK,
+    GKC,
+    ORG,
+    PROV,
+    QB,
+    RDF,
+    RDFS,
+    SKOS,
+    STATUS,
+    XSD,
+    adoption_iri,
+    agency_iri,
+    candidate_iri,
+    date_literal,
+    doc_iri,
+    evidence_iri,
+    mechanism_iri,
+    new_graph,
+    observation_iri,
+    place_iri,
+    policy_iri,
+    program_iri,
+    proposal_iri,
+    year_literal,
+    zh,
+)
+from ontology import ontology_path, thesaurus_path
 
-__all__ = ["build_rdf", "write_graph", "GRAPH_FILES"]
+__all__ = ["build_rdf", "write_graph", "read_graph", "GRAPH_FILES"]
 
 log = logging.getLogger(__name__)
 
-#: The files :func:`write_graph` writes, in order.
-GRAPH_FILES = ("graph.ttl", "graph.jsonld")
 
-_STATUS = {"implemented": GK.implemented, "piloting": GK.piloting,
-           "planned": GK.planned, "proposed": GK.proposed}
-_KINDS = {"government": GK.governmentBody, "party": GK.partyBody, "congress": GK.congressBody,
-          "cppcc": GK.cppccBody, "court": GK.courtBody, "mass": GK.massOrganisation,
-          "social": GK.socialOrganisation, "university": GK.university, "other": GK.otherBody}
 _MEDIA = {"txt": "text/plain", "html": "text/html", "pdf": "application/pdf",
           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
@@ -71,7 +87,7 @@ def _add(graph: Graph, node: URIRef, *pairs: tuple[URIRef, object]) -> None:
             graph.add((node, pred, obj))  # type: ignore[arg-type]
 
 
-def _opt(value: str | int | None, make=Literal) -> Literal | None:
+def _opt(value: str | int | None, make: Callable[[Any], Literal] = Literal) -> Literal | None:
     """``make(value)``, or ``None`` for a missing or empty value."""
     return None if value is None or value == "" else make(value)
 
@@ -91,6 +107,8 @@ class _Builder:
         self.agency_names: defaultdict[URIRef, Counter[str]] = defaultdict(Counter)
         self.agency_kinds: defaultdict[URIRef, Counter[str]] = defaultdict(Counter)
         self.policy_years: defaultdict[URIRef, set[int]] = defaultdict(set)
+        self.proposal_levels: defaultdict[URIRef, set[str]] = defaultdict(set)
+        self.candidate_labels: defaultdict[URIRef, Counter[str]] = defaultdict(Counter)
         self.used: set[URIRef] = set()  # ontology individuals the data points at
 
     # -- evidence -------------------------------------------------------------
@@ -115,7 +133,8 @@ class _Builder:
         node = evidence_iri(span, mention)
         _add(self.g, node, (RDF.type, GK.Evidence), (GK.sentence, zh(span.text)),
              (GK.start, Literal(span.start)), (GK.end, Literal(span.end)),
-             (GK.mentionStart, _opt(mention and mention.start)), (GK.mentionEnd, _opt(mention and mention.end)),
+             (GK.mentionStart, _opt(mention.start if mention else None)),
+             (GK.mentionEnd, _opt(mention.end if mention else None)),
              (PROV.wasDerivedFrom, doc_iri(doc.doc_id)))
         return node
 
@@ -135,7 +154,7 @@ class _Builder:
         return node
 
     def entity(self, doc: Document, node: URIRef, cls: URIRef, evidence: URIRef,
-               place: Place | None, *labels: tuple[URIRef, Literal]) -> None:
+               place: Place | None, *labels: tuple[URIRef, Node]) -> None:
         """Add a fact node of class ``cls`` with its labels, its place and its evidence."""
         self.g.add((node, RDF.type, cls))
         for pred, label in labels:
@@ -149,7 +168,7 @@ class _Builder:
         doc, meta, g = ex.document, ex.meta, self.g
         d = doc_iri(doc.doc_id)
         _add(g, d, (RDF.type, GK.Document), (DCT.identifier, Literal(doc.doc_id)),
-             (DCT.source, Literal(doc.source)), (DCT["format"], Literal(_MEDIA.get(doc.format, doc.format))),
+             (DCT.source, Literal(doc.source)), (DCT.format, Literal(_MEDIA.get(doc.format, doc.format))),
              (DCT.title, _opt(meta.title, zh)), (DCT.type, _opt(meta.kind, zh)),
              (GK.issuer, _opt(meta.issuer, zh)), (GK.indexNumber, _opt(meta.index_no)),
              (GK.docNumber, _opt(meta.doc_no)), (GK.signedDateRaw, _opt(meta.signed_raw)),
@@ -161,14 +180,14 @@ class _Builder:
 
         agencies: dict[str, URIRef] = {}  # name or key → node, to link issuer and handlers
         for agency in ex.agencies:
-            if agency.kind not in _KINDS:
+            if agency.kind not in AGENCY_KINDS:
                 raise ExtractError(f"Unsupported agency kind {agency.kind!r} for {agency.name} in "
-                                   f"{doc.source}. Supported kinds: {', '.join(_KINDS)}.")
+                                   f"{doc.source}. Supported kinds: {', '.join(AGENCY_KINDS)}.")
             node = agency_iri(agency.key)
-            agencies[agency.name] = node
-            agencies.setdefault(agency.key, node)
             ev = self.evidence(doc, agency.evidence, agency.mention, f"agency {agency.name}")
             if ev is not None:
+                agencies[agency.name] = node
+                agencies.setdefault(agency.key, node)
                 self.agency_names[node][agency.name] += 1
                 self.agency_kinds[node][agency.kind] += 1
                 g.add((node, RDF.type, ORG.Organization))
@@ -207,12 +226,8 @@ class _Builder:
         """Add each metric as a ``qb:Observation`` in the data set ``gk:metrics``."""
         doc = ex.document
         for m in ex.metrics:
-            what = f"metric {m.indicator}={m.value}{m.unit}"
-            if not math.isfinite(m.value):
-                log.warning("%s: %s not written: the value is not a finite number", doc.source, what)
-                continue
-            ev = self.evidence(doc, m.evidence, m.mention, what)
-            if ev is None:
+            ev = self.evidence(doc, m.evidence, m.mention, f"metric {m.indicator}={m.value}{m.unit}")
+            if ev is None or not math.isfinite(m.value):  # NaN has no xsd:decimal form
                 continue
             node = observation_iri(doc.doc_id, m.place, m.indicator, m.value, m.unit, m.date, m.qualifier)
             self.entity(doc, node, QB.Observation, ev, None,
@@ -223,10 +238,11 @@ class _Builder:
             self.used.add(GK.metrics)
 
     def candidate(self, label: str, doc: Document, evidence: URIRef) -> URIRef:
-        node = candidate_iri(label)
+        """One candidate node per normalised label: ``１＋２＋Ｘ`` and ``1+2+X`` are one."""
+        node = candidate_iri(norm_label(label))
+        self.candidate_labels[node][label] += 1
         self.g.add((node, RDF.type, SKOS.Concept))
-        self.entity(doc, node, GK.CandidateConcept, evidence, None,
-                    (SKOS.prefLabel, zh(label)), (SKOS.inScheme, GKC.scheme))
+        self.entity(doc, node, GK.CandidateConcept, evidence, None, (SKOS.inScheme, GKC.scheme))
         self.used.add(GKC.scheme)
         return node
 
@@ -258,11 +274,11 @@ class _Builder:
             self.g.add((node, GK.mechanism, mech))
         for node, (adoption, evs) in merged.items():
             _add(self.g, node, (RDF.type, GK.Adoption), (GK.place, self.place(adoption.place)),
-                 (GK.status, _STATUS[adoption.status]), (GK.surfaceForm, zh(adoption.surface)),
+                 (GK.status, STATUS[adoption.status]), (GK.surfaceForm, zh(adoption.surface)),
                  (GK.year, _opt(adoption.year, year_literal)))
             for ev in evs:
                 self.fact(node, doc, ev)
-            self.used.add(_STATUS[adoption.status])
+            self.used.add(STATUS[adoption.status])
 
     def proposal(self, ex: Extraction, agencies_by_name: dict[str, URIRef]) -> None:
         prop, doc, g = ex.meta.responds_to, ex.document, self.g
@@ -275,12 +291,11 @@ class _Builder:
                             number=prop.number, kind=prop.kind, title=prop.title)
         g.add((doc_iri(doc.doc_id), GK.respondsTo, node))
         self.fact(node, doc, ev)
-        known = {p.name: p for top in (ex.place, *ex.places) if top for p in top.lineage()}
-        level = self.place(known[prop.level]) if prop.level in known else _opt(prop.level, zh)
+        if prop.level:
+            self.proposal_levels[node].add(prop.level)
         _add(g, node, (RDF.type, GK.Proposal), (GK.body, _opt(prop.body, zh)),
              (GK.proposalKind, _opt(prop.kind, zh)), (DCT.title, _opt(prop.title, zh)),
-             (GK.term, _opt(prop.term)), (GK.session, _opt(prop.session)),
-             (GK.number, _opt(prop.number)), (GK.level, level))
+             (GK.term, _opt(prop.term)), (GK.session, _opt(prop.session)), (GK.number, _opt(prop.number)))
         for proposer in prop.proposers:
             g.add((node, GK.proposer, zh(proposer)))
         for i, handler in enumerate(prop.handlers):
@@ -289,37 +304,42 @@ class _Builder:
             else:
                 g.add((node, GK.handlerName, zh(handler)))
 
+    def labels(self, node: URIRef, pred: URIRef, names: Counter[str]) -> None:
+        """The most frequent name as ``pred``, every other one as ``skos:altLabel``."""
+        label = _pick(names)
+        self.g.add((node, pred, zh(label)))
+        for other in sorted(set(names) - {label}):
+            self.g.add((node, SKOS.altLabel, zh(other)))
+
     def finish(self, ontology: Graph) -> None:
         """Write what needed every document first: names, kinds, years, the place tree."""
         g = self.g
         for node, place in self.places.items():
-            _add(g, node, (RDF.type, GK.Place), (RDFS.label, zh(_pick(self.place_names[node]))),
+            self.labels(node, RDFS.label, self.place_names[node])
+            _add(g, node, (RDF.type, GK.Place),
                  (GK.adminLevel, Literal(place.level)), (DCT.identifier, Literal(place.key)),
                  (GK.adminCode, _opt(place.code)), (GK.parent, place.parent and place_iri(place.parent)))
             for ancestor in place.lineage()[1:]:  # the closure of gk:within, which is transitive
                 g.add((node, GK.within, place_iri(ancestor)))
         for node, names in self.agency_names.items():
-            label = _pick(names)
-            g.add((node, RDFS.label, zh(label)))
-            for other in names:
-                if other != label:
-                    g.add((node, SKOS.altLabel, zh(other)))
-            kind = _KINDS[_pick(self.agency_kinds[node])]
+            self.labels(node, RDFS.label, names)
+            kind = AGENCY_KINDS[_pick(self.agency_kinds[node])]
             g.add((node, ORG.classification, kind))
             self.used.add(kind)
+        for node, labels in self.candidate_labels.items():
+            self.labels(node, SKOS.prefLabel, labels)
         for node, years in self.policy_years.items():
             g.add((node, GK.year, year_literal(min(years))))
+        by_name: defaultdict[str, set[URIRef]] = defaultdict(set)
+        for node, names in self.place_names.items():
+            by_name[_pick(names)].add(node)
+        for node, levels in self.proposal_levels.items():
+            for level in levels:  # the place of that name when exactly one was seen, else the name
+                g.add((node, GK.level, min(by_name[level]) if len(by_name[level]) == 1 else zh(level)))
         for individual in sorted(self.used):
             for _, p, o in ontology.triples((individual, None, None)):
                 if not isinstance(o, BNode):
                     g.add((individual, p, o))
-
-
-def _fresh_graph() -> Graph:
-    graph = Graph(bind_namespaces="none")
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns, override=True, replace=True)
-    return graph
 
 
 def _read_thesaurus(path: Path) -> Graph:
@@ -327,9 +347,8 @@ def _read_thesaurus(path: Path) -> Graph:
         graph = Graph().parse(path, format="turtle")
     except (OSError, SyntaxError, ValueError) as exc:
         raise StoreError(f"cannot read the thesaurus {path}: {exc}") from exc
-    blanks = {n for t in graph for n in t if isinstance(n, BNode)}
-    if blanks:
-        raise StoreError(f"the thesaurus {path} has {len(blanks)} blank nodes; give every node an "
+    if blanks := len({n for triple in graph for n in triple if isinstance(n, BNode)}):
+        raise StoreError(f"the thesaurus {path} has {blanks} blank nodes; give every node an "
                          "IRI so the written graph is byte-for-byte reproducible")
     return graph
 
@@ -352,9 +371,7 @@ def build_rdf(extractions: Sequence[Extraction], *, thesaurus: Path | None = Non
     StoreError
         The thesaurus cannot be read or has blank nodes.
     """
-    from ontology import ontology_path, thesaurus_path
-
-    graph = _fresh_graph()
+    graph = new_graph()
     path = thesaurus if thesaurus is not None else thesaurus_path()
     if thesaurus is not None or path.exists():
         for triple in _read_thesaurus(Path(path)):
@@ -366,68 +383,3 @@ def build_rdf(extractions: Sequence[Extraction], *, thesaurus: Path | None = Non
         builder.add(extraction)
     builder.finish(Graph().parse(ontology_path(), format="turtle"))
     return graph
-
-
-def _canonical(graph: Graph) -> Graph:
-    """A copy of ``graph`` whose triples were inserted in sorted N-Triples order."""
-    lines = sorted(set(graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()))
-    fresh = _fresh_graph()
-    fresh.parse(data="\n".join(line for line in lines if line.strip()) + "\n", format="nt")
-    return fresh
-
-
-def _sort_json(value: object, key: str = "") -> object:
-    """Sort JSON-LD value arrays (unordered sets in RDF) and node lists; keep ``@list``."""
-    if isinstance(value, dict):
-        return {k: _sort_json(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_sort_json(v) for v in value]
-        if key == "@list":
-            return items
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_graph(graph: Graph, out_dir: Path) -> list[Path]:
-    """Write ``graph.ttl`` and ``graph.jsonld`` into ``out_dir``; return their paths.
-
-    Each file is written to a temporary file in ``out_dir``, synced, then renamed over
-    the old one, so a reader sees the old graph or the new one, never half of one.
-    The same graph always gives byte-identical files.
-
-    Raises
-    ------
-    StoreError
-        The graph has blank nodes, or ``out_dir`` cannot be written.
-    """
-    blanks = {n for t in graph for n in t if isinstance(n, BNode)}
-    if blanks:
-        raise StoreError(f"the graph has {len(blanks)} blank nodes; every node needs an IRI "
-                         "for the written files to be reproducible")
-    canonical = _canonical(graph)
-    turtle = canonical.serialize(format="turtle", encoding="utf-8")
-    context = {prefix: ns for prefix, ns in PREFIXES.items()}
-    doc = json.loads(canonical.serialize(format="json-ld", context=context, auto_compact=True))
-    jsonld = json.dumps(_sort_json(doc), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    out_dir = Path(out_dir)
-    paths = [out_dir / name for name in GRAPH_FILES]
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for path, data in zip(paths, (turtle, jsonld.encode("utf-8"))):
-            _write_atomic(path, data)
-    except OSError as exc:
-        raise StoreError(f"cannot write the graph to {out_dir}: {exc.strerror or exc}") from exc
-    return paths

@@ -29,6 +29,7 @@ from pyshacl import validate
 from rdflib import Graph
 
 from kg.errors import StoreError
+from kg.rdf_files import read_graph
 from kg.vocab import GKS, RDF, SH
 from ontology import ontology_path, shapes_path
 
@@ -103,7 +104,4 @@ def validate_graph(graph_dir: Path | str) -> ValidationResult:
     StoreError
         ``graph.ttl`` is missing or is not Turtle.
     """
-    path = Path(graph_dir) / "graph.ttl"
-    if not path.is_file():
-        raise StoreError(f"no graph at {path}; run `kg build` first")
-    return validate_rdf(_parse(path, "the graph"))
+    return validate_rdf(read_graph(graph_dir))

@@ -28,7 +28,7 @@ import hashlib
 import re
 from datetime import date
 
-from rdflib import OWL, RDF, RDFS, XSD, Literal, Namespace, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, QB, SH, SKOS, DefinedNamespace
 
 from kg.records import Place, Span
@@ -52,6 +52,9 @@ __all__ = [
     "SKOS",
     "XSD",
     "PREFIXES",
+    "new_graph",
+    "STATUS",
+    "AGENCY_KINDS",
     "key_hash",
     "doc_iri",
     "place_iri",
@@ -192,6 +195,31 @@ PREFIXES: dict[str, str] = {
 }
 
 
+def new_graph() -> Graph:
+    """An empty graph binding exactly :data:`PREFIXES`, none of rdflib's defaults.
+
+    Examples
+    --------
+    >>> [prefix for prefix, _ in new_graph().namespaces()][:3]
+    ['gk', 'gkm', 'gkc']
+    """
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+#: :data:`kg.records.Status` values → the gk:AdoptionStatus individuals.
+STATUS: dict[str, URIRef] = {"implemented": GK.implemented, "piloting": GK.piloting,
+                             "planned": GK.planned, "proposed": GK.proposed}
+#: :attr:`kg.records.Agency.kind` values → the gk:AgencyKind individuals.
+AGENCY_KINDS: dict[str, URIRef] = {
+    "government": GK.governmentBody, "party": GK.partyBody, "congress": GK.congressBody,
+    "cppcc": GK.cppccBody, "court": GK.courtBody, "mass": GK.massOrganisation,
+    "social": GK.socialOrganisation, "university": GK.university, "other": GK.otherBody,
+}
+
+
 def key_hash(*parts: object) -> str:
     """Return 16 hex digits of the SHA-256 of ``parts``; ``None`` and ``""`` differ.
 
@@ -265,9 +293,10 @@ def mechanism_iri(concept: str) -> URIRef:
     return GKM[concept]
 
 
-def candidate_iri(label: str) -> URIRef:
-    """A candidate mechanism's IRI: a hash of its label (:attr:`Candidate.label`)."""
-    return GKC[key_hash(label)]
+def candidate_iri(key: str) -> URIRef:
+    """A candidate mechanism's IRI: a hash of its key, the label in the form
+    :func:`kg.thesaurus.norm_label` gives it (so ``１＋２＋Ｘ`` and ``1+2+X`` are one)."""
+    return GKC[key_hash(key)]
 
 
 _ISO = [(re.compile(r"\d{4}-\d{2}-\d{2}"), XSD.date), (re.compile(r"\d{4}-\d{2}"), XSD.gYearMonth),
