@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from kg.records import Document, DocumentMeta, Proposal, Span
 from kg.text import QUOTE_PAIRS, fold
@@ -42,7 +43,7 @@ __all__ = ["extract_metadata", "expand_org", "province_for"]
 _LABELS = {  # label → field; labels marked * need a colon (they are common words in prose)
     "索引号": "index_no", "文号": "doc_no", "发文字号": "doc_no", "发文机关": "issuer",
     "发布机构": "issuer", "发文单位": "issuer", "发布单位": "issuer", "发布日期": "published",
-    "发布时间": "published", "公开日期": "published", "生成日期": "generated", "成文日期": "written",
+    "发布时间": "published", "公开日期": "published", "生成日期": "generated", "成文日期": "written", "发文日期": "written",
     "*时间": "date", "*日期": "date", "*名称": "title", "*标题": "title", "*来源": "source",
     "*信息来源": "source", "*作者": "", "责任部门": "", "主题分类": "", "组配分类": "",
     "公开方式": "", "公开范围": "", "时效性": "", "有效性": "", "*访问次数": "", "*字号": "",
@@ -54,11 +55,14 @@ _LABEL_RE = re.compile("|".join(
 _KEYS = list(_LABELS.values())
 _SEP = re.compile(r"[ \t]*(:)?[ \t]*(\|)?[ \t]*")
 _DATE_RANK = ("published", "generated", "date", "written")
+_CELL = re.compile(r"[^|\s](?:(?![ \t]{2,}|[ \t]*\|).)*")  # a table cell, split at | or 2+ spaces
+_GAP = re.compile(r"[ \t]+(?=[^\s:|]{2,6}[ \t]*:)")  # the space before the next ``label:``
+_GAP_WIDE = re.compile(_GAP.pattern + r"|[ \t]{2,}")
 
 # --- names -----------------------------------------------------------------------------
 _LEVEL = r"(?:自治区|自治州|自治县|特别行政区|省|市|州|县|区|旗|盟)"
-_PLACE = re.compile(rf"[\u4e00-\u9fff]{{2,10}}?{_LEVEL}")
-_SUB_PLACE = re.compile(rf"(?![^局厅委办部院会]*[局厅委办部院会])[\u4e00-\u9fff]{{2,5}}?(?:自治县|县|区|市|旗)")
+_PLACE = re.compile(rf"(?![全本我该各外市州县区省旗盟])[\u4e00-\u9fff]{{1,10}}?{_LEVEL}(?:(?<=州)市(?!场))?")
+_SUB_PLACE = re.compile(r"(?:(?![局厅委办部院会])[\u4e00-\u9fff]){2,5}?(?:自治县|县|区|市|旗)")
 _ORG_END = re.compile(r"(?:局|厅|委|办|室|部|院|会|联|府|中心|处|所|站|队|署|社|团|庭|校|司)$")
 _ORG_HEAD = re.compile(rf"(?:中共)?{_PLACE.pattern}[\u4e00-\u9fff]{{0,12}}?"
                        r"(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|联合会|局|厅|委|办|院|中心)")
@@ -123,8 +127,9 @@ class _Reader:
 
 
 def _norm(name: str) -> str:
-    """Compare organisation names: no 中共, 人民政府 as 政府, no spaces."""
-    return re.sub(r"\s", "", name).removeprefix("中共").replace("人民政府", "政府")
+    """Compare organisation names: no 中共, 人民政府 as 政府, a final 委员会 as 委, no spaces."""
+    name = re.sub(r"\s", "", name).removeprefix("中共").replace("人民政府", "政府")
+    return name[:-2] if name.endswith("委员会") else name
 
 
 def _leading_place(name: str) -> str | None:
@@ -144,8 +149,8 @@ def _leading_place(name: str) -> str | None:
 def province_for(kind: str, *, place: str | None, text: str = "") -> str | None:
     """The province-level unit a bare 省 / 自治区 means, from the issuer's place or the text.
 
-    >>> province_for("自治区", place="银川市")
-    '宁夏回族自治区'
+    >>> province_for("自治区", place="南宁市")
+    '广西壮族自治区'
     >>> province_for("省", place="某县", text="在甘肃全省推广")
     '甘肃省'
     """
@@ -163,8 +168,8 @@ def expand_org(name: str, *, place: str | None, text: str = "") -> str:
 
     >>> expand_org("市委政法委", place="某某市"), expand_org("县司法局", place="某某市")
     ('某某市委政法委', '县司法局')
-    >>> expand_org("自治区民政厅", place="银川市"), expand_org("市场监管局", place="某某市")
-    ('宁夏回族自治区民政厅', '市场监管局')
+    >>> expand_org("自治区民政厅", place="南宁市"), expand_org("市场监管局", place="某某市")
+    ('广西壮族自治区民政厅', '市场监管局')
     """
     name = re.sub(r"\s", "", name)
     for kind in ("自治区", "省"):
@@ -183,7 +188,7 @@ def _same_body(full: str, short: str) -> bool:
         return full == short
     core = short[1:] if short[:1] in "市州县区省旗盟" else short
     head = full[: len(full) - len(core)]
-    return full.endswith(core) and bool(_PLACE.fullmatch(head)) and head.endswith(short[0])
+    return full.endswith(core) and bool(_PLACE.fullmatch(head)) and (core == short or head.endswith(short[0]))
 
 
 def _balanced(text: str, start: int) -> tuple[int, int] | None:
@@ -210,11 +215,12 @@ def _header(r: _Reader) -> dict[str, list[tuple[int, int]]]:
         name, key = m.lastgroup or "", _KEYS[int((m.lastgroup or "w0")[1:])]
         sep = _SEP.match(f, m.end())
         before = f[m.start() - 1] if m.start() else "\n"
-        colon, cell, edge = sep[1], sep[2] or before == "|", before in " \t\n|-*·•[【"
-        loose = key in _DATE_RANK and colon
+        cell = sep[2] or before == "|" or f[m.end(): m.end() + 2] in ("  ", "\t", " \n")
+        colon, edge = sep[1], before in " \t\n|-*·•[【"
+        loose = colon and (name[0] == "w" or key in _DATE_RANK)  # 信息索引号:, 佚名时间:
         if name[0] == "c" and not (colon or cell) or not (edge or loose):
             continue
-        if name[0] == "w" and not (colon or cell or f[m.end(): m.end() + 1] in (" ", "\t")):
+        if name[0] == "w" and not (colon or cell or f[m.end(): m.end() + 1] in (" ", "\t", "\n", "")):
             continue
         hits.append((m.start(), sep.end(), key))
     found: dict[str, list[tuple[int, int]]] = {}
@@ -225,11 +231,10 @@ def _header(r: _Reader) -> dict[str, list[tuple[int, int]]]:
             end = min(end, hits[i + 1][0])
         if (bar := f.find("|", start, end)) >= 0:
             end = bar
-        gap = re.compile(r"[ \t]+(?=[^\s:|]{2,6}[ \t]*:)" + ("" if key == "title" else r"|[ \t]{2,}"))
-        if cut := gap.search(f, start, end):
+        if cut := (_GAP if key == "title" else _GAP_WIDE).search(f, start, end):
             end = cut.start()
         end = len(f[start:end].rstrip()) + start
-        if end == start and (below := _cell_below(f, start)):
+        if end == start and (below := _cell_below(f, start) or _date_below(f, start, key)):
             start, end = below
         if key and end > start:
             found.setdefault(key, []).append((start, end))
@@ -237,42 +242,44 @@ def _header(r: _Reader) -> dict[str, list[tuple[int, int]]]:
 
 
 def _cells(f: str, line_start: int) -> list[tuple[int, int]]:
-    """Trimmed ``(start, end)`` of each cell of the ``| a | b |`` row starting at ``line_start``."""
+    """``(start, end)`` of the cells of the row at ``line_start``: split at ``|`` or 2+ spaces."""
     end = f.find("\n", line_start)
     row = f[line_start: len(f) if end < 0 else end]
-    out = []
-    for m in re.finditer(r"[^|]+", row.strip().strip("|")):
-        s = line_start + row.index(row.strip().strip("|")) + m.start()
-        e = s + len(m.group().rstrip())
-        s += len(m.group()) - len(m.group().lstrip())
-        out.append((s, max(s, e)))
-    return out
+    return [(line_start + m.start(), line_start + m.end()) for m in _CELL.finditer(row)]
 
 
 def _cell_below(f: str, at: int) -> tuple[int, int] | None:
     """The value under a label in a table whose first row holds only labels."""
     line_start = f.rfind("\n", 0, at) + 1
-    if not f[line_start:at].lstrip().startswith("|"):
-        return None
     row = _cells(f, line_start)
-    col = sum(1 for s, _ in row if s < at) - 1
-    if not all(_LABEL_RE.fullmatch(f[s:e].rstrip(":").strip()) for s, e in row if e > s):
+    if len(row) < 2 or not all(_LABEL_RE.fullmatch(f[s:e].rstrip(":").rstrip()) for s, e in row):
         return None
+    col = sum(1 for s, _ in row if s < at) - 1
     pos = f.find("\n", line_start) + 1
     while 0 < pos < len(f) and re.match(r"[ \t|:-]*(?:\n|$)", f[pos:]):
         pos = f.find("\n", pos) + 1
     cells = _cells(f, pos) if pos > 0 else []
-    return cells[col] if 0 <= col < len(cells) and cells[col][1] > cells[col][0] else None
+    return cells[col] if 0 <= col < len(cells) and len(cells) == len(row) else None
+
+
+def _date_below(f: str, at: int, key: str) -> tuple[int, int] | None:
+    """A date alone on the line after a date label whose own line ends empty."""
+    m = re.compile(r"[ \t]*\n[ \t]*([^\n]+?)[ \t]*(?:\n|$)").match(f, at)
+    if key in _DATE_RANK and m and _DATE_AT_END.fullmatch(m[1]) and read_date(m[1]):
+        return m.span(1)
+    return None
 
 
 def _salutation(r: _Reader) -> tuple[int, int] | None:
-    """The ``…：`` line that opens the letter: a short line followed by prose."""
+    """The ``…：`` line that opens the letter: a short line followed by prose; no 尊敬的."""
     f, lines = r.folded, r.lines()
     for i, (s, e) in enumerate(lines[:60]):
         line = f[s:e]
+        if _prose(line):
+            return None
         if (line.endswith(":") and 2 < len(line) <= 41 and not re.search(r"[:。>|]", line[:-1])
                 and not _LABEL_RE.search(line) and i + 1 < len(lines) and _prose(f[slice(*lines[i + 1])])):
-            return s, e - 1
+            return s + (3 if line.startswith("尊敬的") else 0), e - 1
     return None
 
 
@@ -355,77 +362,92 @@ def _orgs(f: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _proposal(r: _Reader, zones: list[tuple[int, int]], salutation: tuple[int, int] | None,
-              issuer: str | None, place: str | None, kind: str | None) -> Proposal | None:
+def _proposal(r: _Reader, title: tuple[int, int] | None, intro: tuple[int, int] | None,
+              salutation: tuple[int, int] | None, issuer: str | None, place: str | None,
+              kind: str | None) -> Proposal | None:
+    """The proposal a reply answers, from its title and its first paragraph."""
     f, text = r.folded, r.doc.text
-    ref = num = None
-    for zs, ze in zones:
-        ref = _SESSION.search(f, zs, ze)
-        if ref:
-            num = _NUMBER.match(f, ref.end() + len(re.match(r"[^\n。第]{0,200}", f[ref.end():ze])[0]), ze)
-            break
+    zones = [z for z in (title, intro) if z]
+    ref = next((m for zs, ze in zones if (m := _SESSION.search(f, zs, ze))), None)
     numbers = [m for zs, ze in zones for m in _NUMBER.finditer(f, zs, ze) if m["kind"] or ref]
-    num = num or (numbers[0] if numbers else None)
-    title_of_reply = f[slice(*zones[0])] if zones else ""
-    if not (ref or num or re.search(r"(?:提案|议案|建议)的?(?:答复|复函|协办意见)", title_of_reply)):
+    num = next((m for m in numbers if ref and m.start() >= ref.end()), numbers[0] if numbers else None)
+    asks = title and re.search(r"(?:提案|议案|建议)的?(?:答复|复函|协办意见)", f[slice(*title)])
+    if not (ref or num or asks):
         return None
-    body = level = term = session = number = p_kind = p_title = None
-    if ref:
-        line_start = f.rfind("\n", 0, ref.start()) + 1
-        pre = f[max(line_start, ref.start() - 30): ref.start()]
-        cut = _CUT.match(pre)
-        pre = pre[cut.end():] if cut else pre
-        words = pre + ref["mid"]
-        body = next((b for b, pat in _BODIES if re.search(pat, words)), None)
-        raw = re.sub(r"中国人民|政治协商会议|人民代表大会|政协|人大|常委会|第", "", pre).strip()
-        if raw == "全国" or re.fullmatch(rf"{_PLACE.pattern}|{_LEVEL}", raw):
-            if re.fullmatch(_LEVEL, raw):
-                raw = (province_for(raw, place=place, text=f) if raw in ("省", "自治区")
-                       else place if place and place.endswith(raw) else None)
-            level = raw
-        term = cn_to_int(ref["term"])
-        session = cn_to_int(re.sub(r"(?:全体)?会议$", "", ref["sess"]))
-    if num:
-        number = cn_to_int(num["num"])
-        p_kind = next((m["kind"] for m in numbers if m["kind"] and cn_to_int(m["num"]) == number), None)
-    for zs, ze in zones:  # the title: quoted after 第N号 or after 提出的, else 提出的关于…收悉
-        for m in re.finditer(r"第[ \t]*" + _N + r"[ \t]*号[ \t]*|提出的[ \t]*", f[zs:ze]):
-            inner = _balanced(f, zs + m.end())
-            if inner and inner[1] - inner[0] >= 4 and not p_title:
-                p_title = inner
-        if not p_title and (m := re.search(r"提出的(关于[^\n。]{2,150}?)(?:收悉|已收悉|。)", f[zs:ze])):
-            s, e = zs + m.start(1), zs + m.end(1)
-            double = re.fullmatch(r"(.+?(?:建议|意见|提案|议案))的(?:提案|议案|建议)", f[s:e])
-            p_title = (s, s + len(double[1]) if double else e)
+    body, level, ev_start = _body_and_level(r, ref, place) if ref else (None, None, 0)
+    number = cn_to_int(num["num"]) if num else None
+    p_kind = next((m["kind"] for m in numbers if m["kind"] and cn_to_int(m["num"]) == number), None)
+    p_title = _proposal_title(f, zones)
     if p_title:
-        title = text[slice(*p_title)]
         r.note("responds_to.title", *p_title)
-        p_kind = p_kind or next(iter(re.findall(r"(提案|议案|建议)$", title)), None)
+        p_kind = p_kind or next(iter(re.findall(r"(提案|议案|建议)$", text[slice(*p_title)])), None)
     if body is None and p_kind:
         body = "政协" if p_kind == "提案" else "人大"
     p_kind = p_kind or {"政协": "提案", "人大": "建议"}.get(body or "")
-    proposers = _proposers(r, zones[1:], salutation)
-    handlers = _handlers(r, zones[1:], salutation, issuer, place, kind)
+    proposers = _proposers(r, intro, salutation)
+    handlers = _handlers(r, intro, salutation, issuer, place, kind)
     evidence = None
     if ref or num:
-        ends = [m.end() for m in (ref, num) if m]
-        evidence = r.note("responds_to", (ref or num).start(), max(ends))
-    return Proposal(body=body, level=level, term=term, session=session, number=number, kind=p_kind,
-                    title=text[slice(*p_title)] if p_title else None, proposers=proposers,
-                    handlers=handlers, evidence=evidence)
+        end = max(m.end() for m in (ref, num) if m)
+        evidence = r.note("responds_to", ev_start if ref else num.start(), end)  # type: ignore[union-attr]
+    return Proposal(
+        body=body, level=level, number=number, kind=p_kind,
+        term=cn_to_int(ref["term"]) if ref else None,
+        session=cn_to_int(re.sub(r"(?:全体)?会议$", "", ref["sess"])) if ref else None,
+        title=text[slice(*p_title)] if p_title else None,
+        proposers=proposers, handlers=handlers, evidence=evidence)
 
 
-def _proposers(r: _Reader, zones: list[tuple[int, int]], salutation: tuple[int, int] | None) -> tuple[str, ...]:
-    """Who made the proposal: named before 提出的, else the salutation."""
+def _body_and_level(r: _Reader, ref: re.Match[str], place: str | None) -> tuple[str | None, str | None, int]:
+    """政协 or 人大, its place, and where the reference starts: 市政协十四届…, 政协某州十二届…"""
     f = r.folded
+    line_start = f.rfind("\n", 0, ref.start()) + 1
+    pre = f[max(line_start, ref.start() - 30): ref.start()]
+    cut = _CUT.match(pre)
+    pre = pre[cut.end():] if cut else pre
+    start = ref.start() - len(pre)
+    body = next((b for b, pat in _BODIES if re.search(pat, pre + ref["mid"])), None)
+    raw = re.sub(r"中国人民|政治协商会议|人民代表大会|政协|人大|常委会|第", "", pre).strip()
+    level = None
+    if raw == "全国" or re.fullmatch(rf"{_PLACE.pattern}|{_LEVEL}", raw):
+        level = raw
+        if re.fullmatch(_LEVEL, raw):
+            level = (province_for(raw, place=place, text=f) if raw in ("省", "自治区")
+                     else place if place and place.endswith(raw) else None)
+        if level and (at := pre.find(raw)) >= 0:
+            r.note("responds_to.level", start + at, start + at + len(raw))
+    return body, level, start
+
+
+def _proposal_title(f: str, zones: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """Quoted after 第N号 or 提出的; else 提出的关于…收悉, where 关于X的建议的提案 → 关于X的建议."""
     for zs, ze in zones:
+        for m in re.finditer(_NUMBER.pattern + r"[ \t]*|提出的[ \t]*", f[zs:ze]):
+            inner = _balanced(f, zs + m.end())
+            if inner and inner[1] - inner[0] >= 4:
+                return inner
+    for zs, ze in zones:
+        if m := re.search(r"提出的(关于[^\n。]{2,150}?)(?:收悉|已收悉|。)", f[zs:ze]):
+            s, e = zs + m.start(1), zs + m.end(1)
+            double = re.fullmatch(r"(.+?(?:建议|意见|提案|议案))的(?:提案|议案|建议)", f[s:e])
+            return s, s + len(double[1]) if double else e
+    return None
+
+
+def _proposers(r: _Reader, intro: tuple[int, int] | None, salutation: tuple[int, int] | None) -> tuple[str, ...]:
+    """Who made the proposal: named before 提出的 in the first sentence, else the salutation."""
+    f = r.folded
+    if intro:
+        zs, ze = intro
+        stop = f.find("。", zs, ze)
+        ze = stop + 1 if stop >= 0 else ze
         if m := re.search(r"提出的", f[zs:ze]):
             at = zs + m.start()
             s = max(zs, *(f.rfind(c, zs, at) + 1 for c in "。;,:\n"))
             s += len(re.match(r"(?:现就|现将|就|对于|对|关于)*", f[s:at])[0])
             e = f.find("在", s, at) if "在" in f[s:at] else at
             name = f[s:e].strip()
-            if len(name) >= 2 and not _PRONOUN.match(name) and not _SELF.match(name):
+            if 2 <= len(name) <= 30 and not _PRONOUN.match(name) and not _SELF.match(name):
                 s = f.index(name, s)
                 return (r.note("responds_to.proposers", s, s + len(name)).text,)
     if salutation:
@@ -433,34 +455,52 @@ def _proposers(r: _Reader, zones: list[tuple[int, int]], salutation: tuple[int, 
     return ()
 
 
-def _handlers(r: _Reader, zones: list[tuple[int, int]], salutation: tuple[int, int] | None,
+_LEAD = re.compile(
+    r"由[ \t]*(?P<a>[^\s,。;()、]{2,30}?)(?:\([^()\n]{1,20}\))?[ \t]*(?:主办|承办|牵头办理|牵头|负责办理|办理)"
+    r"|(?:转交|交由|交给|交)(?P<b>我(?:局|厅|委|办|院|部|会|处|中心|单位))"
+    r"|(?:^|[,;:。\n])[ \t]*(?P<c>[^\s,。;:()、]{2,20}?)[ \t]*(?:会同|协同)")
+_CO = re.compile(
+    r"(?:会同|协同)(?P<a>[^。;()\n]{2,150}?)(?:共同|一起)?(?:进行了?)?(?:认真)?(?:研究|办理)"
+    r"|(?:^|[(,;:])(?P<b>[^,。;:()\n]{2,200}?)(?:联合办理|共同办理|会办|协办|参与办理)"
+    r"|经商(?P<c>[^。;()\n]{2,100}?)(?:同意|会商|研究)?(?=,)")
+
+
+def _handlers(r: _Reader, intro: tuple[int, int] | None, salutation: tuple[int, int] | None,
               issuer: str | None, place: str | None, kind: str | None) -> tuple[str, ...]:
-    """The lead handling body, then the co-handlers, with their places."""
+    """The lead handling body, then the co-handlers, each with its place, from the first paragraph."""
     f, found = r.folded, []
-    if kind == "协办意见" and salutation and _ORG_END.search(f[slice(*salutation)]):
-        found.append(salutation)
-    for zs, ze in zones:
-        for m in re.finditer(r"由[ \t]*([^\s,。;()、]{2,30}?)(?:主办|承办|牵头办理|牵头|负责办理)", f[zs:ze]):
-            found += _orgs(f, zs + m.start(1), zs + m.end(1))[:1]
-        for m in re.finditer(r"(?:转交|交由|交给|交)(我(?:局|厅|委|办|院|部|会|处|中心|单位))", f[zs:ze]):
-            found.append((zs + m.start(1), zs + m.end(1)))
-        for m in re.finditer(r"(?:会同|协同)([^。;()\n]{2,150}?)(?:共同|一起)?(?:研究)?办理"
-                             r"|(?:^|[(,;:])([^,。;:()\n]{2,200}?)(?:联合办理|共同办理|会办|协办|参与办理)",
-                             f[zs:ze]):
-            g = 1 if m.group(1) else 2
-            found += _orgs(f, zs + m.start(g), zs + m.end(g))
+    addressee = salutation if salutation and _ORG_END.search(f[slice(*salutation)]) else None
+    if kind == "协办意见" and addressee:
+        found.append(addressee)
+    lead = False
+    zs, ze = intro or (0, 0)
+    first = next((e for s, e in r.lines(zs, ze) if _prose(f[s:e])), ze)
+    for pattern, take in ((_LEAD, 1), (_CO, None)):
+        for m in pattern.finditer(f, zs, first):
+            g = m.lastgroup or "a"
+            orgs = _orgs(f, m.start(g), m.end(g))[:take]
+            lead = lead or bool(orgs and take)
+            found += orgs
     names: dict[str, str] = {}
-    if issuer and kind == "协办意见":
-        found.append((-1, -1))
+    if issuer and not lead and kind != "协办意见":  # no lead named: the writer leads
+        names[_norm(issuer)] = issuer
     for s, e in found:
-        raw = issuer if s < 0 or _SELF.fullmatch(f[s:e]) else expand_org(f[s:e], place=place, text=f)
-        if raw and issuer and _norm(raw) == _norm(issuer):
-            raw = issuer
-        if raw and _norm(raw) not in names:
-            names[_norm(raw)] = raw
-            if s >= 0:
-                r.note("responds_to.handlers", s, e)
-    return tuple(names.values()) or ((issuer,) if issuer else ())
+        raw = f[s:e]
+        if _PRONOUN.match(raw) and addressee:  # 你委 / 贵局: the addressee
+            s, e = addressee
+            raw = f[s:e]
+        if _SELF.fullmatch(raw) or (issuer and _same_body(issuer, raw)):
+            name = issuer
+        elif _PRONOUN.match(raw):
+            continue
+        else:
+            name = expand_org(raw, place=place, text=f)
+        if name and _norm(name) not in names:
+            names[_norm(name)] = name
+            r.note("responds_to.handlers", s, e)
+    if issuer and kind == "协办意见":  # the letter's writer co-handles
+        names.setdefault(_norm(issuer), issuer)
+    return tuple(names.values())
 
 
 # --- the whole document ----------------------------------------------------------------
@@ -526,8 +566,7 @@ def extract_metadata(doc: Document) -> DocumentMeta:
     issuer_at, issuer = _issuer(r, header, title_at, sig_org)
     place = _leading_place(issuer) if issuer else None
     intro = (body, min(len(f), body + 800)) if salutation or kind in ("答复", "复函", "协办意见") else None
-    zones = [z for z in (title_at, intro) if z]
-    proposal = _proposal(r, zones, salutation, issuer, place, kind) if zones else None
+    proposal = _proposal(r, title_at, intro, salutation, issuer, place, kind)
     if proposal and proposal.level and not place and proposal.level != "全国":
         place = proposal.level
         if issuer and not _leading_place(issuer):
@@ -545,8 +584,6 @@ def extract_metadata(doc: Document) -> DocumentMeta:
 
 
 def _plus_days(iso: str, days: int) -> str:
-    from datetime import date, timedelta
-
     return (date.fromisoformat(iso) + timedelta(days=days)).isoformat()
 
 
@@ -560,7 +597,7 @@ def _issuer(r: _Reader, header: dict, title_at: tuple[int, int] | None,
     crumbs = [(s + m.start(), s + m.end()) for s, e in r.lines() if ">" in f[s:e]
               for m in re.finditer(r"[^\s>]+", f[s:e])]
     fuller = [at for at in (title_org, sig_org, *crumbs) if at]
-    label = next((header[k][0] for k in ("issuer",) if header.get(k)), None)
+    label = header["issuer"][0] if header.get("issuer") else None
     if label:
         short = f[slice(*label)]
         for at in fuller:
