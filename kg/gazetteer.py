@@ -51,7 +51,7 @@ _SUB_SUFFIX = re.compile(r"(?:街道办事处|街道|社区居委会|社区|居�
 _GENERIC_STEMS = frozenset(
     "和谐 建设 幸福 文明 团结 胜利 发展 示范 新 农 乡 城 中心 先进 美丽 平安 光明 红旗 前进 "
     "民主 法治 友谊 和平 人民 东风 光荣 繁荣 振兴 富强 安全 绿色 智慧 模范 老旧 城市 农村 "
-    "试点 全国 全省 全市 基层".split()
+    "试点 全国 全省 全市 基层 部分 多个 各个 所有 有关 相关 全部 辖区 周边 其他 其余 重点 一些".split()
 )
 _ETHNIC_TAIL = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?族)+(自治州|自治县|自治旗)$")
 
@@ -240,24 +240,45 @@ class Gazetteer:
         out: list[PlaceHit] = []
         for m in _SUB_SUFFIX.finditer(folded):
             end = m.end()
-            for length in range(min(12, end), 1, -1):
-                start = end - length
-                name = folded[start:end]
-                if name not in names:
-                    continue
-                found = names[name]
-                before = ends_at.get(start)
-                if before is None and _SUB_SUFFIX.sub("", name) in _GENERIC_STEMS:
-                    break
-                if before is not None:
-                    tied = [p for p in found if before.place in p.lineage()]
-                    found = tied or found
-                if len(found) == 1:
-                    out.append(PlaceHit(start, end, found[0], False))
-                    if found[0].level == "town":
-                        ends_at[end] = out[-1]
-                break
+            hit = self._sub_hit(folded, end, names, ends_at, m.group())
+            if hit is not None:
+                out.append(hit)
+                if hit.place.level == "town":
+                    ends_at[end] = hit
         return out
+
+    def _sub_hit(
+        self, folded: str, end: int, names: dict[str, list[Place]], ends_at: dict[int, PlaceHit], suffix: str
+    ) -> PlaceHit | None:
+        for length in range(min(12, end), 1, -1):
+            start = end - length
+            name = folded[start:end]
+            if name not in names:
+                continue
+            found = names[name]
+            before = ends_at.get(start)
+            if before is None and _SUB_SUFFIX.sub("", name) in _GENERIC_STEMS:
+                return None
+            if before is not None:
+                tied = [p for p in found if before.place in p.lineage()]
+                found = tied or found
+            return PlaceHit(start, end, found[0], False) if len(found) == 1 else None
+        # not in the gazetteer: keep it as a place within the county or town written right before it
+        for length in range(3, min(10, end) + 1):
+            start = end - length
+            before = ends_at.get(start)
+            stem = folded[start : end - len(suffix)]
+            if before is None or before.place.level not in ("county", "town"):
+                continue
+            if (
+                not re.fullmatch(r"[\u4e00-\u9fff]{2,6}", stem)
+                or stem in _GENERIC_STEMS
+                or re.search(r"[各等和及全省市县区州的了在为是与将把对从向作均已被]", stem)
+            ):
+                return None
+            level = "village" if suffix in ("社区", "村", "社区居委会", "居委会", "村委会") else "town"
+            return PlaceHit(start, end, Place(name=folded[start:end], code=None, level=level, parent=before.place), False)
+        return None
 
 
 def _inside(place: Place, scope: Place | None) -> bool:

@@ -39,7 +39,7 @@ from kg.thesaurus import Thesaurus, norm_label
 __all__ = ["build_adoptions", "status_of", "year_of"]
 
 _PROPOSED = re.compile(
-    r"(?:你们|您|委员|代表|提案|议案|建议人)[^。;]{0,12}(?:提出|建议|所提)|建议(?:在|将|把|由|对|各|进一步)|"
+    r"(?:你们|您|委员|代表|提案|议案|建议人)[^。;]{0,30}?(?:提出|建议|所提)|建议(?:在|将|把|由|对|各|进一步)|"
     r"向[^。;,]{1,12}建议|的建议$|提出的[^。]{0,40}建议"
 )
 _WILL = re.compile(

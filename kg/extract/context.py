@@ -104,17 +104,31 @@ class DocContext:
         place of its section heading, else the jurisdiction.
         """
         sent = self.sentence_of(start)
-        before = self.places_between(sent.start, start)
+        before = [m for m in self.places_between(sent.start, start) if self._title_at(m.span.start) is None]
         clause_start = max(
             (i + 1 for i in range(sent.start, start) if self.folded[i] in ",;:"), default=sent.start
         )
         in_clause = [i for i, m in enumerate(before) if m.span.start >= clause_start]
         if in_clause:
             return _coordinated(before, in_clause[-1], self.folded)
-        if before:
-            return _coordinated(before, _chain_last(before, 0), self.folded)
+        # an earlier clause's place counts when it lies within the jurisdiction (在浙江考察时… is not)
+        local = [i for i, m in enumerate(before) if self._local(m.place)]
+        if local:
+            return _coordinated(before, local[-1], self.folded)
         place = self.section_place(start) or self.jurisdiction
         return [place] if place is not None else []
+
+    def _title_at(self, offset: int) -> int | None:
+        """Start of the 《…》 title holding ``offset``, if any: a title's places name the policy, not the passage."""
+        left = self.folded.rfind("《", 0, offset)
+        if left == -1 or self.folded.find("》", left, offset) != -1 or "》" not in self.folded[offset : offset + 80]:
+            return None
+        return left
+
+    def _local(self, place: Place) -> bool:
+        if self.jurisdiction is None:
+            return True
+        return any(a.key == self.jurisdiction.key for a in place.lineage())
 
     def place_for(self, start: int, end: int | None = None) -> Place | None:
         """The first of :meth:`places_for`, or None."""

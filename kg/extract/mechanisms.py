@@ -44,8 +44,15 @@ _FORMULA = re.compile(r"(?<![\d.])\d{1,4}(?:\+\d{1,4})*\+[XNxn]|(?<![\d.])\d{1,4
 _PAREN_AFTER = re.compile(r"\(([^()]{4,160})\)")
 _SUFFIX_NAME = re.compile(
     r"(?:建立健全|建立完善|全面推行|建立|健全|完善|推行|实行|落实|深化|强化|探索|创新)(?:了)?"
-    r"(?:全市|全州|全县|全区)?([\u4e00-\u9fff+]{2,9}?)(工作法|制度|机制|责任制|制)"
+    r"(?:全市|全州|全县|全区)?((?:[\u4e00-\u9fff+]|\([\u4e00-\u9fff]{1,4}\)){2,12}?)(工作法|制度|机制|责任制)"
 )
+#: Stems that describe any arrangement (多方参与机制, 年终绩效考核机制) rather than name one.
+_VAGUE_STEM = re.compile(
+    r"相关|保障|考核|激励|参与|联动|帮扶|绩效|多元|工作(?!法)|体系|各项|有关|管理|学习|"
+    r"^(?:完善|建立|健全|强化|加强|推进|落实|深化|规范|创新)"
+)
+#: 开展农村社区化服务管理试点: a named practice being piloted.
+_PILOT_NAME = re.compile(r"(?:开展了|启动了|开展|启动)([\u4e00-\u9fff]{4,12}?)试点(?:工作)?")
 _GENERIC_STEM = re.compile(
     r"^(?:工作|运行|长效|管理|协调|联动|保障|激励|监督|考核|评价|体制|工作运行|协同|沟通|"
     r"薪酬增长|联系|责任|领导|组织|督查|议事|服务|办理|应急|常态化|规范化|一体化|社会化)+$"
@@ -54,8 +61,8 @@ _GENERIC_TAIL = re.compile(r"(?:工作|运行|长效|管理|协调|保障)+$")
 
 # context that marks a quoted phrase as a mechanism …
 _RIGHT_MECH = re.compile(
-    r"^(?:的)?(?:[\u4e00-\u9fff]{0,6}?)(?:机制|模式|制度|体制|体系|工作法|经验|做法|路径|品牌|治理|融合|联动|共治|"
-    r"工作格局|格局|理念|办法|方式|制)|^等[^。;,]{0,12}(?:机制|模式|经验|做法|方式|制度|举措|办法)"
+    r"^(?:的)?(?:[\u4e00-\u9fff]{0,6}?)(?:机制|模式|制度|体制|工作法|经验|做法|路径|治理|融合|联动|共治|"
+    r"理念|办法|方式|制)|^等[^。;,]{0,12}(?:机制|模式|经验|做法|方式|制度|举措|办法)"
 )
 _LEFT_VERB = re.compile(
     r"(?:推行|实行|建立|健全|构建|推广|深化|完善|探索|创新|坚持|巩固|引入|采取|形成|通过|理清|推进|落实|"
@@ -63,12 +70,16 @@ _LEFT_VERB = re.compile(
 )
 # … and context that marks it as something else
 _RIGHT_OTHER = re.compile(
-    r"^(?:[\u4e00-\u9fff]{0,5}?)(?:工程|项目|行动|活动|计划|节目|大赛|比赛|专项|APP|App|app|移动端|公众号|小程序|热线)"
+    r"^(?:[\u4e00-\u9fff]{0,5}?)(?:工程|项目|行动|活动|计划|节目|大赛|比赛|专项|APP|App|app|移动端|公众号|小程序|热线|平台|系统|宣讲团|"
+    r"服务队|团队|教育网络)"
     r"|^(?:问题|难题|难点|困局|转变|为目标|为主题|目标|要求|标准|称号|荣誉|奖|\d)"
-    r"|^(?:向|到|变成|变为)"
+    r"|^(?:向|到|变成|变为|相一致|相结合|相统一|相适应)"
 )
 _LEFT_OTHER = re.compile(r"(?:从|由|向|到|举办|开展|评选出|荣获|获评|列入|被评为|入选|称为|叫做)$")
-_NOT_NAME = re.compile(r"的|[0-9].*[个名人张户元万亿%]|^[\d.]+$|[a-zA-Z]{2,}|^[a-zA-Z]")
+_NOT_NAME = re.compile(r"的|[0-9].*[个名人张户元万亿%]|[a-zA-Z]{2,}|^[a-zA-Z]")
+#: Names that end like a programme, a facility, a device or a group of people are not mechanisms.
+_OTHER_NAME = re.compile(r"(?:工程|项目|行动|活动|计划|大赛|APP|App|平台|系统|站|室|所|中心|馆|基地|园|厅|器|卡|码|小区)$")
+_PEOPLE_NAME = re.compile(r"(?:委员|代表|成员|干部|人员|党员|群众|志愿者|团|队|嫂|舅)$")
 _COINAGE = re.compile(rf"^[{_NUMERALS}][\u4e00-\u9fff]{{0,3}}[{_NUMERALS}]|^[{_NUMERALS}][个项方组微社治长办级]")
 
 
@@ -100,7 +111,7 @@ def matching_view(folded: str) -> tuple[str, list[int]]:
             continue
         chars.append(ch)
         index.append(i)
-    return "".join(chars), index
+    return "".join(chars).lower(), index
 
 
 @lru_cache(maxsize=4)
@@ -135,19 +146,55 @@ def find_mechanisms(doc_id: str, text: str, *, thesaurus: Thesaurus | None = Non
     def in_paren(pos: int) -> bool:
         return any(s < pos < e for s, e in parens)
 
-    # 1. thesaurus labels, in the matching view
+    # 1. quoted units: a quoted name is one unit; labels inside it do not count on their own
     view, index = matching_view(folded)
-    for m in _label_regex(th).finditer(view):
+    label_rx = _label_regex(th)
+    quoted = list(_QUOTED.finditer(folded))
+    run_end = [m.end() for m in quoted]
+    for i in range(len(quoted) - 2, -1, -1):
+        if folded[quoted[i].end() : quoted[i + 1].start()] in ("", "、", "和", "与", "及"):
+            run_end[i] = run_end[i + 1]
+    blocked: list[tuple[int, int]] = []  # quoted non-mechanisms (programmes, slogans): no label inside counts
+    for m, after in zip(quoted, run_end):
+        name = m.group(1).strip()
+        start, end = m.start(1), m.end(1)
+        if in_paren(start):
+            blocked.append((start, end))
+            continue
+        concept = th.lookup(name) or th.lookup(_strip_tail(name))
+        if concept is not None:
+            continue  # a label: matched below, in the view, with any modifier around it
+        glued = _glued_label(folded, m.start(), label_rx)
+        head = glued if glued is not None else m.start()
+        left = folded[max(0, head - 8) : head]
+        right = folded[after : after + 16]
+        judged = text[glued : m.start()] + name if glued is not None else name
+        if not _is_mechanism(judged, left, right):
+            blocked.append((start, end))
+            continue
+        if not any(label_rx.fullmatch(part) for part in [norm_label(name)]):
+            definition = None
+            p = _PAREN_AFTER.match(folded, m.end())
+            if p:
+                definition = text[p.start(1) : p.end(1)]
+            if glued is not None:  # 人民调解“四张网”: the label and the quoted name are one name
+                start = glued
+            add(start, end, th.lookup(text[start:end]), "quoted", definition)
+
+    # 2. thesaurus labels, in the matching view
+    for m in label_rx.finditer(view):
         if m.end() - m.start() < 2:
             continue
         start, end = index[m.start()], index[m.end() - 1] + 1
-        if _org_follows(folded, end):
+        if _org_follows(folded, end) or _category_word(folded, start) or _negated(folded, start):
+            continue
+        if any(s <= start and end <= e for s, e in blocked):
             continue
         add(start, end, th.by_label[m.group()], "thesaurus")
 
-    # 2. formulas (1+2+X), with the explanation that follows them
+    # 3. formulas (1+2+X), with the explanation that follows them
     for m in _FORMULA.finditer(folded):
-        if in_paren(m.start()):
+        if in_paren(m.start()) or re.match(r"[”\"]?[\u4e00-\u9fff]{2,14}?(?:站|中心|室|所)", folded[m.end() : m.end() + 16]):
             continue
         definition = None
         p = _PAREN_AFTER.search(folded, m.end(), min(len(folded), m.end() + 30))
@@ -155,37 +202,44 @@ def find_mechanisms(doc_id: str, text: str, *, thesaurus: Thesaurus | None = Non
             definition = text[p.start(1) : p.end(1)]
         add(m.start(), m.end(), th.lookup(m.group()), "formula", definition)
 
-    # 3. quoted coinages
-    for m in _QUOTED.finditer(folded):
-        name = m.group(1).strip()
-        start, end = m.start(1), m.end(1)
-        if in_paren(start) or not free(start, end):
-            continue
-        concept = th.lookup(name) or th.lookup(_strip_tail(name))
-        if concept is not None:
-            add(start, end, concept, "thesaurus")
-            continue
-        left = folded[max(0, m.start() - 8) : m.start()]
-        right = folded[m.end() : m.end() + 16]
-        if _is_mechanism(name, left, right):
-            definition = None
-            p = _PAREN_AFTER.match(folded, m.end())
-            if p:
-                definition = text[p.start(1) : p.end(1)]
-            add(start, end, None, "quoted", definition)
-
-    # 4. unquoted names ending in 制度/机制/制 right after an instituting verb
-    for m in _SUFFIX_NAME.finditer(view):
+    # 4. unquoted names ending in 制度/机制/工作法 right after an instituting verb
+    for m in _SUFFIX_NAME.finditer(folded):
         stem, tail = m.group(1), m.group(2)
         if _GENERIC_STEM.match(stem) or len(_GENERIC_TAIL.sub("", stem)) < 2 or "的" in stem:
             continue
-        start, end = index[m.start(1)], index[m.end(2) - 1] + 1
-        if "\n" in folded[start:end]:
+        if _VAGUE_STEM.search(stem) and "+" not in stem:
             continue
+        start, end = m.start(1), m.end(2)
         add(start, end, th.lookup(stem + tail) or th.lookup(stem), "suffix")
+
+    # 5. a named practice being piloted: 开展了农村社区化服务管理试点工作
+    for m in _PILOT_NAME.finditer(folded):
+        stem = m.group(1)
+        if re.search(r"[和、与及的]|\d", stem):
+            continue
+        add(m.start(1), m.end(1), th.lookup(stem), "suffix")
 
     out.sort(key=lambda mm: mm.span.start)
     return out
+
+
+def _glued_label(folded: str, quote_at: int, label_rx: re.Pattern[str]) -> int | None:
+    """Start of a thesaurus label written right before a quote (人民调解“四张网”), if any."""
+    for length in range(6, 1, -1):
+        start = quote_at - length
+        if start >= 0 and label_rx.fullmatch(norm_label(folded[start:quote_at])):
+            return start
+    return None
+
+
+def _category_word(folded: str, start: int) -> bool:
+    """A label right after 等 names the category of the items listed before it (…等议事协商机制)."""
+    return folded[max(0, start - 1) : start] == "等"
+
+
+def _negated(folded: str, start: int) -> bool:
+    """撤销了“一站式”服务大厅: what is abolished is not adopted."""
+    return bool(re.search(r"(?:撤销|取消|废止|停止|撤除|不再)(?:了)?[“\"]?$", folded[max(0, start - 4) : start]))
 
 
 def _strip_tail(name: str) -> str:
@@ -194,21 +248,28 @@ def _strip_tail(name: str) -> str:
 
 def _org_follows(folded: str, end: int) -> bool:
     """A label followed by an organisation word names an organisation (人民调解委员会)."""
-    return bool(re.match(r"(?:委员会|委员|组织|协会|中心|工作站|工作室|办公室|队伍|员)", folded[end : end + 3]))
+    return bool(re.match(r"(?:委员会|委员|组织|协会|中心|工作站|工作室|办公室|队伍|员|室|站|所|厅|馆|基地|大厅|园|点)", folded[end : end + 3]))
 
 
 def _is_mechanism(name: str, left: str, right: str) -> bool:
     """Judge a quoted phrase by its shape and its context."""
     core = norm_label(name)
-    if len(core) < 2 or len(core) > 16 or _NOT_NAME.search(name):
+    if re.match(r"^\d{3,6}$", core):  # “1145”-style numbered models
+        return bool(re.match(r"^(?:\(|模式|工作法|机制)", right))
+    numbered = len(re.findall(f"[{_NUMERALS}]", core)) >= 2
+    if len(core) < 2 or len(core) > 16 or _NOT_NAME.search(name) or (_OTHER_NAME.search(core) and not numbered):
+        return False
+    if _PEOPLE_NAME.search(core):  # 两代表一委员: a group of people
+        return False
+    if re.fullmatch(r"十[一二三四五六七八九]五", core):  # 十四五: a five-year planning period
         return False
     if _RIGHT_OTHER.search(right) or _LEFT_OTHER.search(left):
         return False
-    if re.match(r"^\d{3,6}$", core):  # “1145”-style numbered models
-        return bool(re.match(r"^(?:\(|模式|工作法|机制)", right))
     if _RIGHT_MECH.search(right):
         return True
-    if re.search(r"(?:制|机制|模式|联动|共治|工作法|制度|治理|融合|党委|网格|清单|议事会|理事会|超市)$", core):
+    if re.search(r"(?:制|机制|模式|联动|共治|工作法|制度|融合|党委|网格|清单|议事会|理事会|共同体)$", core) or (
+        len(core) >= 4 and core.endswith("治理")
+    ):
         return True
     if _COINAGE.match(core):
         return True
