@@ -94,6 +94,7 @@ class Gazetteer:
         self._names: dict[str, list[tuple[Place, bool]]] = defaultdict(list)
         self._blocks: dict[str, tuple[int, int]] = {}
         self._sub: dict[str, list[Place]] = {}
+        self._within: dict[str, list[Place]] = {}
         self._lines = lines
         self.country = Place(name="中国", code="100000", level="country")
         stack: list[Place] = [self.country]
@@ -154,7 +155,11 @@ class Gazetteer:
         """Counties inside ``place`` (itself if it is a county)."""
         if place.level == "county":
             return [place]
-        return [p for p in self.by_code.values() if p.level == "county" and place in p.lineage()[1:]]
+        if place.key not in self._within:
+            self._within[place.key] = [
+                p for p in self.by_code.values() if p.level == "county" and any(a.key == place.key for a in p.lineage()[1:])
+            ]
+        return self._within[place.key]
 
     def subdivisions(self, county: Place) -> list[Place]:
         """Towns/streets and villages/communities of ``county`` (parsed on first use)."""

@@ -31,6 +31,7 @@ from kg.extract.programs import extract_programs
 from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.io import write_atomic
 from kg.records import Candidate, Document, Extraction, Failure
+from kg.text import fold
 from kg.thesaurus import Thesaurus, load_thesaurus
 from loaders import iter_document_paths, load_document
 from loaders.metadata import extract_metadata
@@ -65,9 +66,10 @@ def extract_document(
     gaz = gazetteer or load_gazetteer()
     meta = extract_metadata(doc)
     jurisdiction = jurisdiction_of(meta.place, gazetteer=gaz)
-    mentions = find_place_mentions(doc.doc_id, doc.text, jurisdiction, gazetteer=gaz)
-    ctx = DocContext(doc=doc, meta=meta, jurisdiction=jurisdiction, place_mentions=mentions)
-    mechanisms = find_mechanisms(doc.doc_id, doc.text, thesaurus=th)
+    folded = fold(doc.text)
+    mentions = find_place_mentions(doc.doc_id, doc.text, jurisdiction, gazetteer=gaz, folded=folded)
+    ctx = DocContext(doc=doc, meta=meta, jurisdiction=jurisdiction, place_mentions=mentions, folded=folded)
+    mechanisms = find_mechanisms(doc.doc_id, doc.text, thesaurus=th, folded=folded)
     adoptions = build_adoptions(ctx, mechanisms, th)
     candidates = []
     seen: set[str] = set()

@@ -29,21 +29,40 @@ def trie_pattern(words: Iterable[str]) -> str:
         for ch in word:
             node = node.setdefault(ch, {})
         node[""] = True
-    return _pattern(trie) or "(?!)"
+    body = _pattern(trie)
+    if not body:
+        return "(?!)"
+    # A look-ahead on the first character lets the engine skip most positions with one set test.
+    first = "".join(sorted(re.escape(ch) for ch in trie if ch))
+    return f"(?=[{first}])(?:{body})"
 
 
 def _pattern(node: dict) -> str:
     ends_here = "" in node
-    branches = [re.escape(ch) + _pattern(child) for ch, child in sorted(node.items()) if ch]
+    branches = [(ch, re.escape(ch) + _pattern(child)) for ch, child in sorted(node.items()) if ch]
     if not branches:
         return ""
     if len(branches) == 1:
-        body = branches[0]
+        body = branches[0][1]
         if ends_here:
             return f"(?:{body})?" if len(body) > 1 else f"{body}?"
         return body
-    body = "(?:" + "|".join(branches) + ")"
-    return body + "?" if ends_here else body
+    body = _dispatch(branches)
+    return f"(?:{body})?" if ends_here else body
+
+
+def _dispatch(branches: list[tuple[str, str]]) -> str:
+    """Alternatives keyed by their first character, as a balanced tree of character-class guards.
+
+    The regex engine tries the alternatives of a group one by one; with hundreds of
+    them, guarding halves with ``(?=[…])`` turns a linear scan into a binary search.
+    """
+    if len(branches) <= 8:
+        return "(?:" + "|".join(b for _, b in branches) + ")"
+    mid = len(branches) // 2
+    left, right = branches[:mid], branches[mid:]
+    guard = "".join(re.escape(ch) for ch, _ in left)
+    return f"(?:(?=[{guard}]){_dispatch(left)}|{_dispatch(right)})"
 
 
 def trie_regex(words: Iterable[str], *, flags: int = 0) -> re.Pattern[str]:

@@ -53,6 +53,7 @@ _LABEL_RE = re.compile("|".join(
     f"(?P<{'c' if k.startswith('*') else 'w'}{i}>" + "[ \t]*".join(k.lstrip("*")) + ")"
     for i, k in sorted(enumerate(_LABELS), key=lambda p: -len(p[1]))))
 _KEYS = list(_LABELS.values())
+_HEADER_WINDOW, _FOOTER_WINDOW = 3000, 1500  # characters of the text that may hold labelled fields
 _SEP = re.compile(r"[ \t]*(:)?[ \t]*(\|)?[ \t]*")
 _DATE_RANK = ("published", "generated", "date", "written")
 _CELL = re.compile(r"[^|\s](?:(?![ \t]{2,}|[ \t]*\|).)*")  # a table cell, split at | or 2+ spaces
@@ -211,7 +212,10 @@ def _balanced(text: str, start: int) -> tuple[int, int] | None:
 def _header(r: _Reader) -> dict[str, list[tuple[int, int]]]:
     """Value spans of the labelled header fields, in text order, keyed by field."""
     f, hits = r.folded, []
-    for m in _LABEL_RE.finditer(f):
+    # labelled fields sit in the page header (and sometimes a footer block): scan those ends only
+    head_end = min(len(f), _HEADER_WINDOW)
+    windows = [(0, head_end)] + ([(max(head_end, len(f) - _FOOTER_WINDOW), len(f))] if len(f) > head_end else [])
+    for m in (m for a, b in windows for m in _LABEL_RE.finditer(f, a, b)):
         name, key = m.lastgroup or "", _KEYS[int((m.lastgroup or "w0")[1:])]
         sep = _SEP.match(f, m.end())
         before = f[m.start() - 1] if m.start() else "\n"

@@ -33,7 +33,6 @@ from dataclasses import replace
 from kg.extract.context import DocContext
 from kg.extract.mechanisms import MechanismMention
 from kg.records import STATUS_RANK, Adoption, Status
-from kg.text import fold
 from kg.thesaurus import Thesaurus, norm_label
 
 __all__ = ["build_adoptions", "status_of", "year_of"]
@@ -89,7 +88,7 @@ def build_adoptions(ctx: DocContext, mentions: list[MechanismMention], thesaurus
     for mm in mentions:
         sentence = ctx.sentence_of(mm.span.start)
         pos = mm.span.start - sentence.start
-        folded_sentence = fold(sentence.text)
+        folded_sentence = ctx.folded[sentence.start : sentence.end]
         section = ctx.section_of(mm.span.start)
         status = status_of(
             folded_sentence, pos, planned_section=bool(section and section.planned), published_year=published_year

@@ -60,6 +60,7 @@ _ALIASES = [  # written forms → one key per organisation
     ("城市管理局", "城管局"), ("人民政府", "政府"), ("人民法院", "法院"), ("人民检察院", "检察院"),
     ("社区建设领导小组", "城乡社区建设领导小组"), ("城乡城乡", "城乡"),
 ]
+_DEPARTMENT_RX = re.compile(trie_pattern(DEPARTMENTS))
 _LEVEL = "(?P<level>自治区|自治州|省|市|州|县|区|旗|盟)"
 _NATIONAL = re.compile(
     r"中央(?:政法委|组织部|宣传部|统战部|文明办|社会工作部|编办)|国务院(?:办公厅)?|国家(?:发改委|发展改革委|民委|卫健委|信访局|乡村振兴局)|"
@@ -145,12 +146,11 @@ def extract_agencies(ctx: DocContext) -> list[Agency]:
     """Organisations named in the document, one per key, at their first mention."""
     text, folded = ctx.text, ctx.folded
     found: list[tuple[int, int, str, Place | None]] = []  # start, end, full name, place
-    dept = re.compile("(?:" + trie_pattern(DEPARTMENTS) + ")")
     place_ends = {m.span.end: m for m in ctx.place_mentions}
 
     # 1. place-prefixed and level-prefixed departments
     prev_prefix: tuple[int, str, Place | None] | None = None  # (end of previous item, prefix, place)
-    for m in dept.finditer(folded):
+    for m in _DEPARTMENT_RX.finditer(folded):
         start, end, core = m.start(), m.end(), m.group()
         pm = place_ends.get(start)
         level_m = re.search(_LEVEL + "$", folded[max(0, start - 3) : start])
@@ -198,7 +198,7 @@ def extract_agencies(ctx: DocContext) -> list[Agency]:
             s += 1
         found.append((s, m.end(), text[s : m.end()], None))
     for m in _NAMED.finditer(folded):
-        pm = next((p for p in ctx.place_mentions if p.span.start >= m.start() and p.span.start < m.end()), None)
+        pm = next(iter(ctx.places_between(m.start(), m.end())), None)
         if pm is None:
             continue
         body = folded[pm.span.end : m.end()]

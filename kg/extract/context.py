@@ -47,8 +47,9 @@ class DocContext:
     _place_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.folded = fold(self.doc.text)
-        self.sections = find_sections(self.doc.text)
+        if len(self.folded) != len(self.doc.text):
+            self.folded = fold(self.doc.text)
+        self.sections = find_sections(self.doc.text, self.folded)
         self.sentences = list(sentences(self.doc.doc_id, self.doc.text))
         self._starts = [s.start for s in self.sentences]
         self.place_mentions.sort(key=lambda m: m.span.start)
@@ -105,9 +106,7 @@ class DocContext:
         """
         sent = self.sentence_of(start)
         before = [m for m in self.places_between(sent.start, start) if self._title_at(m.span.start) is None]
-        clause_start = max(
-            (i + 1 for i in range(sent.start, start) if self.folded[i] in ",;:"), default=sent.start
-        )
+        clause_start = max(sent.start, *(self.folded.rfind(ch, sent.start, start) + 1 for ch in ",;:"))
         in_clause = [i for i, m in enumerate(before) if m.span.start >= clause_start]
         if in_clause:
             return _coordinated(before, in_clause[-1], self.folded)

@@ -39,6 +39,7 @@ __all__ = ["MechanismMention", "find_mechanisms", "matching_view"]
 _NUMERALS = "一二三四五六七八九十两双百千"
 _VIEW_DROP = set("“”\"‘’'「」『』 \t\u3000、,·")
 _SHORT_PAREN = re.compile(r"\([^()\n]{1,4}\)")
+_KEPT = re.compile("[^" + re.escape("".join(sorted(_VIEW_DROP))) + "\0]+")
 _QUOTED = re.compile(r"[“\"‘”]([^“”\"‘’\n。;!?]{1,24})[”\"’]")
 _FORMULA = re.compile(r"(?<![\d.])\d{1,4}(?:\+\d{1,4})*\+[XNxn]|(?<![\d.])\d{1,4}(?:\+\d{1,4}){2,}")
 _PAREN_AFTER = re.compile(r"\(([^()]{4,160})\)")
@@ -101,16 +102,12 @@ def matching_view(folded: str) -> tuple[str, list[int]]:
     >>> view, index[view.index("准")]
     ('社区准入制度', 5)
     """
-    drop = bytearray(len(folded))
-    for m in _SHORT_PAREN.finditer(folded):
-        drop[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    blanked = _SHORT_PAREN.sub(lambda m: "\0" * len(m.group()), folded)
     chars: list[str] = []
     index: list[int] = []
-    for i, ch in enumerate(folded):
-        if drop[i] or ch in _VIEW_DROP:
-            continue
-        chars.append(ch)
-        index.append(i)
+    for m in _KEPT.finditer(blanked):
+        chars.append(m.group())
+        index.extend(range(m.start(), m.end()))
     return "".join(chars).lower(), index
 
 
@@ -119,10 +116,15 @@ def _label_regex(thesaurus: Thesaurus) -> re.Pattern[str]:
     return trie_regex(sorted(thesaurus.by_label))
 
 
-def find_mechanisms(doc_id: str, text: str, *, thesaurus: Thesaurus | None = None) -> list[MechanismMention]:
-    """Every mechanism mention in ``text``, in order, without overlaps (thesaurus first)."""
+def find_mechanisms(
+    doc_id: str, text: str, *, thesaurus: Thesaurus | None = None, folded: str | None = None
+) -> list[MechanismMention]:
+    """Every mechanism mention in ``text``, in order, without overlaps.
+
+    ``folded`` is ``fold(text)`` when the caller already has it.
+    """
     th = thesaurus or load_thesaurus()
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     out: list[MechanismMention] = []
     taken: list[tuple[int, int]] = []
 

@@ -56,11 +56,16 @@ def _self_place(word: str, jurisdiction: Place | None) -> Place | None:
 
 
 def find_place_mentions(
-    doc_id: str, text: str, jurisdiction: Place | None, *, gazetteer: Gazetteer | None = None
+    doc_id: str,
+    text: str,
+    jurisdiction: Place | None,
+    *,
+    gazetteer: Gazetteer | None = None,
+    folded: str | None = None,
 ) -> list[PlaceMention]:
     """Every place ``text`` names, resolved in the context of ``jurisdiction``, in text order."""
     gaz = gazetteer or load_gazetteer()
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     mentions = [
         PlaceMention(span=Span.of(text, doc_id, h.start, h.end), place=h.place)
         for h in gaz.find(folded, scope=jurisdiction)

@@ -32,9 +32,9 @@ _YEAR_BEFORE = re.compile(r"(?<![\d—\-~至到])(20\d\d|19\d\d)年(?![\d—\-~�
 _CLAUSE_END = re.compile(r"[,;。\n、]")
 
 
-def find_policy_titles(text: str) -> list[tuple[str, int, int]]:
+def find_policy_titles(text: str, folded: str | None = None) -> list[tuple[str, int, int]]:
     """``(title, start, end)`` of each policy title; offsets slice ``text`` to the title."""
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     out: list[tuple[str, int, int]] = []
     i = 0
     n = len(folded)
@@ -94,7 +94,7 @@ def extract_policies(ctx: DocContext) -> list[Policy]:
     """One :class:`Policy` per distinct title in the document, at its first mention."""
     seen: set[str] = set()
     out: list[Policy] = []
-    for title, start, end in find_policy_titles(ctx.text):
+    for title, start, end in find_policy_titles(ctx.text, ctx.folded):
         if title in seen:
             continue
         seen.add(title)

@@ -45,9 +45,9 @@ class Section:
     parent: Section | None
 
 
-def find_sections(text: str) -> list[Section]:
+def find_sections(text: str, folded: str | None = None) -> list[Section]:
     """Headings of ``text`` in order, each with its extent and inherited flags."""
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     found: list[tuple[int, int, str]] = []
     for m in _HEADING.finditer(folded):
         level = 1 if m.group("l1") else 2 if m.group("l2") else 3
