@@ -1,48 +1,52 @@
 """Quantitative facts: a place, an indicator, a value and its unit.
 
 :func:`extract_metrics` finds the quantities a document reports about a place
-("全市划分网格5619个", "解决率达91.6%以上", "投入资金1.2亿余元") and turns each into
-a :class:`~kg.records.Metric`. It runs a few compiled regular expressions over
-the folded text (same offsets as the stored text) and then applies rules that
-keep the headline quantity of a clause and drop what is not a statistic.
+("全县共设网格412个", "办结率达98.5%以上", "投入资金3.6亿余元") and turns each into
+a :class:`~kg.records.Metric`. Quantities are read by :mod:`kg.extract.cn_numbers`
+with one compiled expression over the folded text (same offsets as the stored
+text); the rules below keep the headline quantity of a clause and drop what is
+not a statistic.
 
 Rules
 -----
-Values
-    Arabic numerals (full-width folded, thousands separators, decimals) and
-    Chinese numerals, times 千/万/亿: 7.45万人 → 74500 人, 1.2亿余元 → 1.2e8 元.
-    A number with 万/亿 and no unit is money (元) when a money word (投入, 资金,
-    经费, 奖励 …) is next to it or to a sibling in the same clause.
 Units
-    Only counters and measures in :data:`UNITS` make a metric, so years, dates,
-    ages (岁), durations (3个月, 20年), multiples (倍) are never metrics.
-    人(次) → 人次, 场(次) → 场次, 平米 → 平方米, 镇/乡 → 个 (a count of places).
+    Only counters and measures (:data:`~kg.extract.cn_numbers.UNITS`) and % make a
+    metric, so years, dates, ages (岁), durations (3个月, 20年) and multiples (倍)
+    never do. A number with 万/亿 and no unit is money (元) when a money word
+    (投入, 资金, 经费, 奖励 …) stands next to it or to a sibling in its clause.
 Rates
-    For 元 and 平方米 only: 每人每月620元 → 元/人/月, 每年395万元 → 元/年,
-    380元/月 → 元/月, 户均0.2平方米 → 平方米/户. When a 每个… (each community,
-    each county) comes earlier in the clause the amount is per that unit and
-    stays 元: 每个社区居委会每年5万元 → 元.
-Skipped
-    numbers inside 《》 or short quotes; after 第; Chinese numerals without 余/多
-    or below 十 (三个方面, 两个街道: prose, not statistics); both ends of a range
-    (300-500户, 2000元到3600元不等); the "from" value of a change (由620元提高到
-    660元 keeps 660 with the from-value's rate); values distributed by 分别;
-    terms of a formula (1+2+X, "4即…"); thresholds used as attributes
-    (500平米以下社区, 60%以上的社区, 均在500平方米以上); counts above 1.5e9 or
-    written as nine or more bare digits (numbers run together); lines that end
-    with a colon (salutations, headings).
+    For 元 and 平方米: the first 每… word of the clause sets the rate: 每人每月500元 →
+    元/人/月, 每年120万元 → 元/年, 户均0.3平方米 → 平方米/户; a printed suffix wins
+    (450元/月 → 元/月). When the first is a per-unit word (每个村每年3万元)
+    the amount is per that unit, which the unit cannot say, so it stays 元.
+Not statistics
+    numbers inside 《》 or short quotes; after 第; Chinese numerals unless marked
+    approximate with 余/多 (百余家, 二十余人 — 三个方面 and 两个街道 are prose); both
+    ends of a range (200-400户, 1500元到2600元不等); the "from" value of a change
+    (由每人每月500元提高到540元 keeps 540 元/人/月); values spread by 分别; a
+    baseline (改革前…为40个, while 较改革前增长12% stays); terms of a formula
+    (1+3+N, "3即…"); thresholds used as attributes (300平米以下社区,
+    70%以上的村, 均在400平方米以上); a quoted requirement (…1800元的要求); a
+    breakdown by category (其中治安类120件、…); counts above 1.5e9 or printed
+    as nine or more bare digits (numbers run together); fewer than 100 hours
+    (24小时值守: a duration); ranks (位居前10位), page counters (浏览次数) and
+    proposers (张三等12名代表); lines ending with a colon (salutations, headings).
 Chains
-    In "93批次482车1.74万余人" (quantities with nothing between them) the last is
-    the headline; an earlier one is kept only when it counts people, households,
-    buildings or money (13969户58858人, 3750人805.9万元).
-Duplicates
-    A repeat of the same place, value and unit whose indicator contains the
-    other's is dropped.
+    In "12批次30车2100余人" (quantities with nothing between them) the last is
+    the headline; an earlier one stays only when it counts people, households,
+    places, buildings or money (2150户6830人, 420人96.5万元).
+Repeats
+    The same place, value and unit again, with an indicator that contains the
+    other or ends the same way, is the same fact restated and is dropped.
 
 Examples
 --------
->>> [(m.value, m.unit, m.qualifier) for m in extract_metrics(_demo("全市共建设安置区点108个,安置群众1.3万余人。"))]
-[(108.0, '个', None), (13000.0, '人', '余')]
+>>> from kg.records import Document, Place
+>>> text = "全县共建成便民服务站36个,服务群众2.4万余人。"
+>>> doc = Document(doc_id="d", source="d.txt", path="d.txt", format="txt", encoding="utf-8", text=text)
+>>> ctx = DocContext(doc=doc, jurisdiction=Place(name="临川县", code=None, level="county"))
+>>> [(m.place.name, m.indicator, m.value, m.unit, m.qualifier) for m in extract_metrics(ctx)]
+[('临川县', '建成便民服务站', 36.0, '个', None), ('临川县', '服务群众', 24000.0, '人', '余')]
 """
 
 from __future__ import annotations
@@ -50,79 +54,59 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import pairwise
 
-from kg.extract.cn_numbers import ARABIC, CN_NUMERAL, to_value
+from kg.extract.cn_numbers import (
+    EACH,
+    PRE_QUALIFIER,
+    QUANTITY,
+    RATES,
+    SHIELD,
+    UNITS,
+    as_of,
+    dates_in,
+    to_value,
+)
 from kg.extract.context import DocContext
-from kg.records import Document, Metric, Place
+from kg.records import Metric
 
-__all__ = ["extract_metrics", "UNITS"]
+__all__ = ["extract_metrics"]
 
-#: Unit as printed → unit as exported. Alternatives are tried longest first;
-#: the look-aheads keep words that begin with a counter (项目, 家庭, 支部) out.
-UNITS: dict[str, str] = {
-    "人次": "人次", "人(次)": "人次", "场次": "场次", "场(次)": "场次", "批次": "批次",
-    "平方米": "平方米", "平米": "平方米", "小时": "小时", "大类": "类", "元": "元",
-    "个": "个", "名": "名", "人": "人", "户": "户", "家": "家", "项": "项", "件": "件",
-    "次": "次", "场": "场", "所": "所", "支": "支", "套": "套", "路": "路", "处": "处",
-    "栋": "栋", "只": "只", "车": "车", "分": "分", "类": "类", "张": "张", "座": "座",
-    "间": "间", "台": "台", "辆": "辆", "条": "条", "位": "位", "亩": "亩", "镇": "个", "乡": "个",
-}
-_NOT_AFTER = {
-    "个": "月|工作日|星期|小时|季度|年|百分点|人|性|体|别", "人": "民|大|口|均|员|才|士",
-    "户": "籍|口|外|型|主", "家": "庭|园|长|属|乡|里|门", "项": "目", "次": "会议|全会|要|序",
-    "场": "所|地|景|馆|合|镇|景", "所": "在|有|需|属|以|得|谓", "支": "部|持|出|付|队|撑|援",
-    "只": "有|是|能|要", "车": "辆|间|站|库|位", "分": "[\u4e00-\u9fff]", "处": "置|理|罚|长|室|级",
-    "名": "单|称|义|誉|片", "路": "径|线|口|段|面", "座": "谈", "类": "别|型|似", "条": "件|例|款",
-    "位": "置|于", "台": "账|阶", "间": "隔", "乡": "村|镇|贤|土|亲", "镇": "街|村",
-}
-_UNIT_RE = "|".join(
-    re.escape(u) + (f"(?!{_NOT_AFTER[u]})" if u in _NOT_AFTER else "")
-    for u in sorted(UNITS, key=len, reverse=True)
-)
-_QTY = re.compile(
-    rf"(?P<num>{ARABIC}|{CN_NUMERAL}) ?(?P<q1>余|多)?(?P<mult>[万亿]|千(?![米克瓦]))?(?P<q2>余|多)?"
-    rf" ?(?:(?P<pct>%)|(?P<unit>{_UNIT_RE})(?P<per>/(?:人/|户/)?[月年日天]|/人|/户)?)?"
-    r"(?P<q3>以上|左右|以下|以内|多)?"
-)
-_PRE_QUALIFIER = re.compile(r"(近|超过|超|逾|约|不低于|不少于|不足|不到|将近|接近|大约|多达)$")
-_RATE_PREFIX = re.compile(r"(每人每月|每人每年|每户每月|每户每年|每月|每年|人均|户均|每人|每户)$")
-_RATE = {"每人每月": "/人/月", "每人每年": "/人/年", "每户每月": "/户/月", "每户每年": "/户/年",
-         "每个月": "/月", "每月": "/月", "每年": "/年", "人均": "/人", "户均": "/户", "每人": "/人", "每户": "/户"}
-#: The first 每… of a clause sets the rate; 每个社区 (or 每县, 每村) makes it a per-unit amount (元).
-_EACH = re.compile("|".join(sorted(_RATE, key=len, reverse=True)) + r"|每个|每(?![人户年月日天周])[\u4e00-\u9fff]")
-_MONEY = re.compile(r"投入|投资|资金|经费|补贴|补助|奖励|奖金|拨付|捐赠|捐款|资助|预算|费用|报酬|贷款")
-_CHANGE = re.compile(r"(?:提高|增加|增长|上升|提升|扩大|降低|下降|减少|压减|精简|缩减|压缩|合并|调整|减)?了?(?:到|至|为)")
-_RANGE = re.compile(r" ?(?:到|至|-|—|~|～|－|——) ?")
 _CLAUSE_END = ",;:。!?\n"
-_SHIELD = re.compile(r"《[^《》\n]{0,80}》|“[^“”\n]{0,40}”|\"[^\"\n]{0,40}\"|「[^「」\n]{0,40}」")
-_FORMULA = re.compile(r"[0-9A-Za-z一二三四五六七八九十]\+|\+[0-9A-Za-z一二三四五六七八九十]")
-_DATE = re.compile(
-    r"(?P<period>(?:19|20)\d{2}年?(?:至|-|—)(?:19|20)\d{2}年)"
-    r"|(?:截至|截止到?|到)?(?:(?P<y>(?:19|20)\d{2})年|(?P<this>今年|本年))"
-    r"(?:(?:\d{1,2}(?:至|-))?(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?)?(?P<tail>上半年|下半年|以来|至今|底|末)?"
-    r"|(?:截至|截止到?)(?P<m2>\d{1,2})月(?:(?P<d2>\d{1,2})日)?"
-)
+_BOUNDARY = re.compile(r"[,;:。!?\n]")
+_WINDOW = 200  # how far a clause is looked for, so work per quantity stays bounded
+_MONEY = re.compile(r"投入|投资|资金|经费|补贴|补助|奖励|奖金|拨付|捐赠|捐款|资助|预算|费用|报酬|贷款")
+_CHANGE = re.compile(r"[\u4e00-\u9fff]{0,4}?了?(?:到|至|为)")
+_RANGE = re.compile(r" ?(?:到|至|-|—|~|～|－|——) ?")
+_FORMULA_ITEM = re.compile(r"(?:^|\()[0-9A-Za-z一二三四五六七八九十]+即")  # (3即…: explains a formula
+_FORMULA_NAME = re.compile(r"“?[0-9A-Za-z一二三四五六七八九十]+\+")  # 15个“1+N”服务站: it counts the named things
+_BASELINE = re.compile(r"(?<![较比与])(?:改革前|调整前|改造前|合并前|整合前|去年同期|上年同期)")
+_NOT_A_COUNT = re.compile(r"(?:(?<![目当此之以年提])前|排名|排在|位居|位列|(?:浏览|访问|阅读|点击)(?:次数|量)[: ]*)$")
 _CHAIN_KEEP = {"人", "名", "人次", "户", "栋", "套", "元", "家", "个"}
-_MEASURES = {"元", "分", "平方米", "小时", "亩"}
+_MEASURES = {"元", "分", "平方米", "小时", "亩", "%"}
 _DATE_WORDS = re.compile(r"(?:截至|截止到?|到)?(?:(?:19|20)\d{2}年|今年)(?:\d{1,2}至)?(?:\d{1,2}月)?(?:\d{1,2}日)?"
                          r"(?:以来|至今|上半年|下半年|底|末)?|截至目前|目前")
-_EACH_TAIL = re.compile("(?:" + _EACH.pattern + ")$")
+_EACH_TAIL = re.compile("(?:" + EACH.pattern + ")$")
 _VERB_END = re.compile(r"(?:建设|建立|建成|打造|组建|成立|对|为|在|有|将|和|与|了|实施|完成|调配|购买|举办|招募)$")
-_NOUN_AFTER = re.compile(r"(?![的以左余多])[\u4e00-\u9fff“][\u4e00-\u9fff()“”0-9A-Za-z+]{1,19}?"
+_NOUN_AFTER = re.compile(r"(?![的以左余多和与及等全已被在为对将向从由到实开进通用于是])"
+                         r"[\u4e00-\u9fff“][\u4e00-\u9fff()“”0-9A-Za-z+]{1,19}?"
                          r"(?=[,、;。和与的等及\d]|$|被|开展|参|受|提供|实施|兼任|进行|通过|主动|自愿|获|入选|全部|已)")
-_LEAD = re.compile(r"^(?:\(|按照|最终将|其中|全市|全州|全县|全区|我市|我州|我县|我区|共|累计|已|目前|现有|先后有|有|并|还|仅|就|新|均|分别)+")
-_TRAIL = re.compile(r"(?:由|从|达|为|共|约|超过|超|近|已|增加到|提高到|提高至|增长|的|了)+$")
+_LEAD = re.compile(r"^(?:\(|按照|最终将|其中|全市|全州|全县|全区|我市|我州|我县|我区|共|累计|已|目前|现有|先后有|有|并"
+                   r"|还|仅|就|新|均|分别)+")
+_TRAIL = re.compile(r"(?:由|从|达|为|共|约|超过|超|近|已|增加到|提高到|提高至|的|了)+$")
 
 
 @dataclass(slots=True)
 class _Qty:
+    """A quantity found in the folded text, before the rules decide on it."""
+
     start: int
     end: int
     value: float | None
-    unit: str | None
-    rate: str
+    unit: str | None  #: exported unit without the rate, None for a bare number
+    printed: str  #: the unit as printed
     qualifier: str | None
-    printed: str = ""  #: the unit as printed
+    rate: str = ""  #: /月, /人/年 …
     anchor: int = -1  #: where the words naming it end: its start, or its chain's or change's start
     keep: bool = True
 
@@ -132,8 +116,8 @@ def extract_metrics(ctx: DocContext) -> list[Metric]:
 
     Parameters
     ----------
-    ctx : the document's shared extraction context; places come from
-        ``ctx.place_for`` and a metric without a place is dropped.
+    ctx : the document's shared extraction context; the place of a metric is
+        ``ctx.place_for`` of its mention, and a metric without a place is dropped.
 
     Returns
     -------
@@ -141,148 +125,161 @@ def extract_metrics(ctx: DocContext) -> list[Metric]:
 
     Examples
     --------
-    >>> ms = extract_metrics(_demo("城市低保标准由每人每月620元提高到660元,解决率达91.6%以上。"))
-    >>> [(m.indicator, m.value, m.unit, m.qualifier) for m in ms]
-    [('城市低保标准', 660.0, '元/人/月', None), ('解决率', 91.6, '%', '以上')]
+    >>> from kg.records import Document, DocumentMeta, Place
+    >>> text = "截至6月,农村低保标准由每人每月500元提高到540元,办结率达98.5%以上。"
+    >>> doc = Document(doc_id="d", source="d.txt", path="d.txt", format="txt", encoding="utf-8", text=text)
+    >>> ctx = DocContext(doc=doc, meta=DocumentMeta(published="2023-09-01"),
+    ...                  jurisdiction=Place(name="临川县", code=None, level="county"))
+    >>> [(m.indicator, m.value, m.unit, m.date, m.qualifier) for m in extract_metrics(ctx)]
+    [('农村低保标准', 540.0, '元/人/月', '2023-06', None), ('办结率', 98.5, '%', '2023-06', '以上')]
+    >>> [m.mention.text for m in extract_metrics(ctx)]
+    ['540元', '98.5%以上']
     """
     text = ctx.folded
-    shields = [(m.start(), m.end()) for m in _SHIELD.finditer(text)]
+    t = _Text(text, [m.start() for m in _BOUNDARY.finditer(text)])
+    shields = [(m.start(), m.end()) for m in SHIELD.finditer(text)]
     shield_starts = [s for s, _ in shields]
     qtys: list[_Qty] = []
-    for m in _QTY.finditer(text):
+    for m in QUANTITY.finditer(text):
         i = bisect_right(shield_starts, m.start()) - 1
-        if i >= 0 and shields[i][1] > m.start():
-            continue
-        qty = _read(text, m)
-        if qty is not None:
-            qtys.append(qty)
-    _pairs(text, qtys)
+        if i < 0 or shields[i][1] <= m.start():
+            qty = _read(t, m)
+            if qty is not None:
+                qtys.append(qty)
+    _apply_rules(t, qtys)
+    ends = [q.end for q in qtys if q.unit]
+    dates: dict[int, list[tuple[int, str | None]]] = {}
     metrics: list[Metric] = []
-    ends = [q.end for q in qtys]
-    for qty in qtys:
-        if not qty.keep or qty.unit is None or qty.value is None:
+    for q in qtys:
+        if not q.keep or q.unit is None or q.value is None:
             continue
-        place = ctx.place_for(qty.start, qty.end)
-        if place is None:
+        place = ctx.place_for(q.start, q.end)
+        sentence = ctx.sentence_of(q.start)
+        if place is None or text[sentence.end - 1] == ":":
             continue
-        sentence = ctx.sentence_of(qty.start)
-        if text[sentence.end - 1] == ":":
-            continue
+        if sentence.start not in dates:
+            dates[sentence.start] = dates_in(text, sentence.start, sentence.end, published=ctx.meta.published)
+        i = bisect_right(ends, q.anchor)
         metrics.append(Metric(
-            doc_id=ctx.doc_id, place=place, indicator=_indicator(text, qty, max(0, *ends[:bisect_right(ends, qty.anchor)])),
-            value=qty.value, unit=qty.unit + qty.rate,
-            date=date_before(text, sentence.start, qty.start, published=ctx.meta.published),
-            qualifier=qty.qualifier, mention=ctx.span(qty.start, qty.end),
-            evidence=sentence,
+            doc_id=ctx.doc_id, place=place, indicator=_indicator(text, q, ends[i - 1] if i else 0),
+            value=q.value, unit=q.unit + q.rate, date=as_of(dates[sentence.start], q.start),
+            qualifier=q.qualifier, mention=ctx.span(q.start, q.end), evidence=sentence,
         ))
     return _dedupe(metrics)
 
 
-def _read(text: str, m: re.Match[str]) -> _Qty | None:
-    """A quantity from one match, or None when the match is not a candidate at all."""
-    start, end, num = m.start(), m.end(), m.group("num")
-    before = text[max(0, start - 80):start]
-    if before.endswith("第") or text[end:end + 1] == "+" or before.endswith("+"):
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """The folded text and its clause boundaries (,;:。!? and line breaks), for quick look-ups."""
+
+    s: str
+    bounds: list[int]
+
+    def clause_start(self, offset: int) -> int:
+        """Just after the last boundary before ``offset``, at most a window back."""
+        i = bisect_right(self.bounds, offset - 1)
+        return max(self.bounds[i - 1] + 1 if i else 0, offset - _WINDOW, 0)
+
+    def clause_end(self, offset: int) -> int:
+        """The first boundary at or after ``offset``, at most a window on."""
+        i = bisect_right(self.bounds, offset - 1)
+        return min(self.bounds[i] if i < len(self.bounds) else len(self.s), offset + _WINDOW)
+
+
+def _read(t: _Text, m: re.Match[str]) -> _Qty | None:
+    """A quantity from one match, or None when it cannot be one (第三批, 三个方面, 1+3+N)."""
+    text, start, end, num = t.s, m.start(), m.end(), m.group("num")
+    if text[start - 1:start] in ("第", "+") or text[end:end + 1] == "+":
         return None
     unit = "%" if m.group("pct") else UNITS.get(m.group("unit") or "")
     inner = m.group("q1") or m.group("q2")
     if not num[0].isdigit() and (unit is None or inner is None):
-        return None  # Chinese numerals only as approximations: 百余家, 二十余人 — not 三个方面
-    if m.group("q3") == "多":  # 500多户 reads 多 after the unit only when no 余/多 came before
-        inner = inner or "多"
-    qty = _Qty(start, end, to_value(num, m.group("mult")), unit, "", None, m.group("unit") or "", start)
-    qty.qualifier = _qualifier(before, inner, m.group("q3"))
-    if unit is None:
-        return qty  # kept for the range and chain rules; money or dropped later
+        return None
+    if unit is None and not m.group("mult"):  # a year, a date, a code: kept only for the range rule
+        return _Qty(start, end, None, None, "", None, anchor=start)
+    cs = t.clause_start(start)
+    pre = PRE_QUALIFIER.search(_EACH_TAIL.sub("", text[max(cs, start - 12):start]))
+    qty = _Qty(start, end, to_value(num, m.group("mult")), unit, m.group("unit") or "",
+               pre.group(1) if pre else inner or m.group("q3"), anchor=start)
     if m.group("per"):
         qty.rate = m.group("per")
     elif unit in ("元", "平方米"):
-        first = _EACH.search(before[_clause_start(before):])
-        qty.rate = _RATE.get(first.group(), "") if first else ""
+        first = EACH.search(text, cs, start)
+        qty.rate = RATES.get(first.group(), "") if first else ""
     return qty
 
 
-def _qualifier(before: str, inner: str | None, after: str | None) -> str | None:
-    pre = _PRE_QUALIFIER.search(_RATE_PREFIX.sub("", before))
-    if pre:
-        return pre.group(1)
-    if inner:
-        return inner
-    return after if after in ("以上", "左右", "以下", "以内") else None
-
-
-def _clause_start(text: str, end: int | None = None) -> int:
-    """Offset just after the last clause boundary in ``text[:end]``."""
-    end = len(text) if end is None else end
-    return max(text.rfind(ch, 0, end) for ch in _CLAUSE_END) + 1
-
-
-def _pairs(text: str, qtys: list[_Qty]) -> None:
-    """Apply the rules that look at a quantity with its neighbours and its clause."""
-    for a, b in zip(qtys, qtys[1:]):
+def _apply_rules(t: _Text, qtys: list[_Qty]) -> None:
+    """Decide which quantities are metrics: neighbours first, then each in its clause."""
+    text = t.s
+    for a, b in pairwise(qtys):
         between = text[a.end:b.start]
-        if len(between) > 6 or any(ch in between for ch in _CLAUSE_END):
+        if len(between) > 6 or _BOUNDARY.search(between):
             continue
-        lead = text[max(0, a.start - 8):a.start]
-        lead = lead[_clause_start(lead):]
-        if ("由" in lead or "从" in lead) and _CHANGE.fullmatch(between):
-            a.keep = False  # 由620元提高到660元: keep the target, with the from-value's rate
-            if b.unit == a.unit and not b.rate:
-                b.rate = a.rate
+        lead = text[max(t.clause_start(a.start), a.start - 8):a.start]
+        spread = text[b.end:b.end + 2] in ("不等", "之间")
+        if ("由" in lead or "从" in lead) and a.unit == b.unit and not spread and _CHANGE.fullmatch(between):
+            a.keep = False  # 由500元提高到540元: the target, with the from-value's rate and words
+            b.rate = b.rate or a.rate
             b.anchor = a.anchor
-        elif _RANGE.fullmatch(between):
+        elif _RANGE.fullmatch(between) or (spread and _CHANGE.fullmatch(between)):
             a.keep = b.keep = False
         elif not between.strip() and a.unit and b.unit:
-            a.keep = a.unit in _CHAIN_KEEP  # 93批次482车1.74万余人: the last is the headline
+            a.keep = a.keep and a.unit in _CHAIN_KEEP  # 12批次30车2100余人: the last is the headline
             b.anchor = a.anchor
     for q in qtys:
-        if q.keep:
-            q.keep = _stands_alone(text, q)
-    breakdowns: dict[int, list[_Qty]] = {}
-    for q in qtys:
-        sent = max(text.rfind("。", 0, q.start), text.rfind("\n", 0, q.start))
-        if q.keep and q.unit and (j := text.rfind("其中", sent + 1, q.start)) >= 0:
-            breakdowns.setdefault(j, []).append(q)
-    for group in breakdowns.values():  # 其中综治工作类37823件、…: a breakdown by category
-        if any(re.search(r"类\s*$", text[q.start - 12:q.start]) for q in group):
-            for q in group:
-                q.keep = False
-    _money(text, qtys)
+        if q.keep and q.value is not None:
+            q.keep = _stands_alone(t, q)
+    _drop_breakdowns(text, qtys)
+    _read_money(t, qtys)
 
 
-def _stands_alone(text: str, q: _Qty) -> bool:
+def _stands_alone(t: _Text, q: _Qty) -> bool:
     """False when the clause around ``q`` shows it is not a statistic of its own."""
-    cs = _clause_start(text, q.start)
-    ce = min((i for i in (text.find(ch, q.end) for ch in _CLAUSE_END) if i >= 0), default=len(text))
+    text, cs, ce = t.s, t.clause_start(q.start), t.clause_end(q.end)
     head, tail = text[cs:q.start], text[q.end:ce]
-    if "分别" in head or re.match(r"[0-9A-Za-z一二三四五六七八九十]+即", text[cs:ce]):
+    if "分别" in head or _BASELINE.search(head) or _FORMULA_ITEM.search(head) or tail.startswith("的要求"):
         return False
-    if "+" in _SHIELD.sub("", tail) and not _FORMULA.search(text[q.end:q.end + 6]):
-        return False  # 1名社区“两委”成员+专职网格员…: a term of a formula
-    if tail.startswith("的要求"):
-        return False  # 不低于2000元的要求: a requirement quoted, not a fact
-    after = text[q.end:q.end + 1]
-    if text[q.end - 2:q.end] in ("以上", "以下", "以内"):
-        if "\u4e00" <= after <= "\u9fff" or head.endswith("在") or head.endswith("均在"):
-            return False  # 500平米以下社区, 60%以上的社区, 均在500平方米以上
-    if q.unit not in _MEASURES and q.unit != "%" and q.value is not None:
+    if _NOT_A_COUNT.search(text, max(0, q.start - 10), q.start) or (head.endswith("等") and tail.startswith(("代表", "委员"))):
+        return False  # 位居前10位, 浏览次数:235次, 张三等12名代表
+    if "+" in tail and "+" in SHIELD.sub("", tail) and not _FORMULA_NAME.match(text, q.end):
+        return False  # 1名书记+2名网格员…: a term of a formula
+    attribute = "\u4e00" <= text[q.end:q.end + 1] <= "\u9fff" or head.endswith("在")
+    if text[q.end - 2:q.end] in ("以上", "以下", "以内") and attribute:
+        return False  # 300平米以下社区, 70%以上的村, 均在400平方米以上
+    if q.unit == "小时" and q.value is not None and q.value < 100:
+        return False  # 24小时值守, 48小时内办结: a duration, not a total of hours
+    if q.unit not in _MEASURES and q.value is not None:
         digits = re.match(r"\d+", text[q.start:q.end])
         if q.value > 1.5e9 or (digits and len(digits.group()) >= 9):
             return False
     return True
 
 
-def _money(text: str, qtys: list[_Qty]) -> None:
-    """Read a bare 万/亿 amount as 元 when money words stand by it or by a sibling."""
-    bare = [q for q in qtys if q.unit is None and q.keep and "万" in text[q.start:q.end] or
-            q.unit is None and q.keep and "亿" in text[q.start:q.end]]
+def _drop_breakdowns(text: str, qtys: list[_Qty]) -> None:
+    """Drop a 其中 list whose items are categories (其中治安类120件、交通类…)."""
+    groups: dict[int, list[_Qty]] = {}
+    for q in qtys:
+        lo = max(0, q.start - _WINDOW)
+        sentence = max(text.rfind("。", lo, q.start), text.rfind("\n", lo, q.start), lo)
+        at = text.rfind("其中", sentence, q.start)
+        if q.keep and q.unit and at >= 0:
+            groups.setdefault(at, []).append(q)
+    for group in groups.values():
+        if any(re.search(r"类\s*$", text[max(0, q.start - 12):q.start]) for q in group):
+            for q in group:
+                q.keep = False
+
+
+def _read_money(t: _Text, qtys: list[_Qty]) -> None:
+    """Read a bare 万/亿 amount as 元 when a money word stands by it or by a sibling in its clause."""
     clauses: dict[int, list[_Qty]] = {}
-    for q in bare:
-        clauses.setdefault(_clause_start(text, q.start), []).append(q)
+    for q in qtys:
+        if q.keep and q.unit is None and q.value is not None:
+            clauses.setdefault(t.clause_start(q.start), []).append(q)
     for cs, group in clauses.items():
-        near = any(_MONEY.search(text[max(cs, q.start - 8):q.start] + text[q.end:q.end + 6]) for q in group)
-        for q in group:
-            if near:
+        if any(_MONEY.search(t.s, max(cs, q.start - 8), q.end + 6) for q in group):
+            for q in group:
                 q.unit = "元"
 
 
@@ -292,11 +289,11 @@ def _indicator(text: str, q: _Qty, floor: int) -> str:
         return q.printed + "数"
     noun = _NOUN_AFTER.match(text, q.end) if q.anchor == q.start else None
     head = text[max(q.anchor - 40, floor, 0):q.anchor]
-    head = head[max(head.rfind(ch) for ch in _CLAUSE_END + "、") + 1:]
+    head = head[max(map(head.rfind, _CLAUSE_END + "、")) + 1:]
     if (paren := head.rfind("(")) >= 0 and ")" not in head[paren:]:
         head = head[paren + 1:]
     head = _DATE_WORDS.sub("", head.replace("“", "").replace("”", ""))
-    head = _EACH_TAIL.sub("", _PRE_QUALIFIER.sub("", head))
+    head = _EACH_TAIL.sub("", PRE_QUALIFIER.sub("", head))
     head = _TRAIL.sub("", _LEAD.sub("", head)).strip()
     if noun is None and (len(head) < 2 or _VERB_END.search(head)):
         noun = _NOUN_AFTER.match(text, q.end)
@@ -304,48 +301,13 @@ def _indicator(text: str, q: _Qty, floor: int) -> str:
     return phrase.replace("“", "").replace("”", "")
 
 
-def date_before(text: str, start: int, offset: int, *, published: str | None) -> str | None:
-    """The as-of date stated in ``text[start:offset]`` (the sentence before a number).
-
-    Examples
-    --------
-    >>> date_before("截至6月9日,共发放", 0, 9, published="2022-08-31")
-    '2022-06-09'
-    >>> date_before("截至2021年8月,蒙自市辖5镇", 0, 13, published=None)
-    '2021-08'
-    >>> date_before("今年以来共投入", 0, 6, published="2020-09-02")
-    '2020'
-    """
-    this_year = (published or "")[:4] or None
-    found: str | None = None
-    head = _SHIELD.sub(lambda m: " " * len(m.group()), text[start:offset])
-    for m in _DATE.finditer(head):
-        if m.group("period"):
-            found = None
-            continue
-        year = m.group("y") or this_year
-        month, day = m.group("m") or m.group("m2"), m.group("d") or m.group("d2")
-        if year is None or (m.group("tail") in ("以来", "至今") and not m.group("this") and year != this_year):
-            found = None
-        elif month and 1 <= int(month) <= 12:
-            found = f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day and 1 <= int(day) <= 31 else "")
-        else:
-            found = year
-    return found
-
-
 def _dedupe(metrics: list[Metric]) -> list[Metric]:
+    """Drop a metric that restates an earlier one (same place, value, unit and indicator head)."""
+    seen: dict[tuple[str, float, str], list[str]] = {}
     kept: list[Metric] = []
     for m in metrics:
-        if not any(k.place.key == m.place.key and k.value == m.value and k.unit == m.unit
-                   and (k.indicator[-4:] == m.indicator[-4:] or k.indicator in m.indicator
-                        or m.indicator in k.indicator) for k in kept):
+        names = seen.setdefault((m.place.key, m.value, m.unit), [])
+        if not any(n[-4:] == m.indicator[-4:] or n in m.indicator or m.indicator in n for n in names):
+            names.append(m.indicator)
             kept.append(m)
     return kept
-
-
-def _demo(text: str) -> DocContext:
-    """A context for the examples: one document of ``text`` about 银川市."""
-    doc = Document(doc_id="demo", source="demo.txt", path="demo.txt", format="txt",
-                   encoding="utf-8", text=text)
-    return DocContext(doc=doc, jurisdiction=Place(name="银川市", code="640100", level="city"))
