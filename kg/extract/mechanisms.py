@@ -63,7 +63,7 @@ _GENERIC_TAIL = re.compile(r"(?:工作|运行|长效|管理|协调|保障)+$")
 # context that marks a quoted phrase as a mechanism …
 _RIGHT_MECH = re.compile(
     r"^(?:的)?(?:[\u4e00-\u9fff]{0,6}?)(?:机制|模式|制度|体制|工作法|经验|做法|路径|治理|融合|联动|共治|"
-    r"理念|办法|方式|制)|^等[^。;,]{0,12}(?:机制|模式|经验|做法|方式|制度|举措|办法)"
+    r"理念|办法|方式|制|试点)|^等[^。;,]{0,12}(?:机制|模式|经验|做法|方式|制度|举措|办法)"
 )
 _LEFT_VERB = re.compile(
     r"(?:推行|实行|建立|健全|构建|推广|深化|完善|探索|创新|坚持|巩固|引入|采取|形成|通过|理清|推进|落实|"
@@ -267,6 +267,8 @@ def _is_mechanism(name: str, left: str, right: str) -> bool:
         return False
     if _RIGHT_OTHER.search(right) or _LEFT_OTHER.search(left):
         return False
+    if len(core) <= 2:  # “吹哨”事项清单: a two-character word needs a mechanism noun right after it
+        return bool(re.match(r"(?:机制|模式|制度|工作法|试点|经验)", right))
     if _RIGHT_MECH.search(right):
         return True
     if re.search(r"(?:制|机制|模式|联动|共治|工作法|制度|融合|党委|网格|清单|议事会|理事会|共同体)$", core) or (
