@@ -278,7 +278,8 @@ class Gazetteer:
             if (
                 not re.fullmatch(r"[\u4e00-\u9fff]{2,6}", stem)
                 or stem in _GENERIC_STEMS
-                or re.search(r"[各等和及全省市县区州的了在为是与将把对从向作均已被]", stem)
+                or re.search(r"[各等和及全省市县区州的了在为是与将把对从向作均已被就]", stem)
+                or (suffix in ("社区", "村") and (len(stem) > 4 or re.search(r"培育|发展|建设|开展|推进|实施|成立|建立|形成|组织", stem)))
             ):
                 return None
             level = "village" if suffix in ("社区", "村", "社区居委会", "居委会", "村委会") else "town"

@@ -43,6 +43,7 @@ class DocContext:
     folded: str = ""
     sentences: list[Span] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    _section_starts: list[int] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)
     _place_starts: list[int] = field(default_factory=list)
 
@@ -50,6 +51,7 @@ class DocContext:
         if len(self.folded) != len(self.doc.text):
             self.folded = fold(self.doc.text)
         self.sections = find_sections(self.doc.text, self.folded)
+        self._section_starts = [s.start for s in self.sections]
         self.sentences = list(sentences(self.doc.doc_id, self.doc.text))
         self._starts = [s.start for s in self.sentences]
         self.place_mentions.sort(key=lambda m: m.span.start)
@@ -85,7 +87,7 @@ class DocContext:
 
     def section_of(self, offset: int) -> Section | None:
         """The innermost numbered section holding ``offset``."""
-        return section_at(self.sections, offset)
+        return section_at(self.sections, offset, self._section_starts)
 
     def section_place(self, offset: int) -> Place | None:
         """The place named in the heading of the section (or an enclosing one) around ``offset``."""
@@ -101,11 +103,17 @@ class DocContext:
         """The places a passage starting at ``start`` is about, most specific first.
 
         The nearest place named before it in the same clause (with places coordinated
-        with it: 西夏区、金凤区均…), else the first place named in its sentence, else the
-        place of its section heading, else the jurisdiction.
+        with it: 西夏区、金凤区均…), else the nearest place within the jurisdiction named
+        earlier in its sentence, else the place of its section heading, else the
+        jurisdiction. Places inside a 《》 title or inside a closed parenthesis before
+        the passage (州府所在地蒙自市…) do not count.
         """
         sent = self.sentence_of(start)
-        before = [m for m in self.places_between(sent.start, start) if self._title_at(m.span.start) is None]
+        before = [
+            m
+            for m in self.places_between(sent.start, start)
+            if self._title_at(m.span.start) is None and not self._in_closed_paren(sent.start, m.span.start, start)
+        ]
         clause_start = max(sent.start, *(self.folded.rfind(ch, sent.start, start) + 1 for ch in ",;:"))
         in_clause = [i for i, m in enumerate(before) if m.span.start >= clause_start]
         if in_clause:
@@ -119,10 +127,15 @@ class DocContext:
 
     def _title_at(self, offset: int) -> int | None:
         """Start of the 《…》 title holding ``offset``, if any: a title's places name the policy, not the passage."""
-        left = self.folded.rfind("《", 0, offset)
+        left = self.folded.rfind("《", max(0, offset - 120), offset)
         if left == -1 or self.folded.find("》", left, offset) != -1 or "》" not in self.folded[offset : offset + 80]:
             return None
         return left
+
+    def _in_closed_paren(self, floor: int, offset: int, until: int) -> bool:
+        """Whether ``offset`` sits in a parenthesis that closes before ``until``."""
+        left = self.folded.rfind("(", floor, offset)
+        return left != -1 and self.folded.find(")", left, offset) == -1 and self.folded.find(")", offset, until) != -1
 
     def _local(self, place: Place) -> bool:
         if self.jurisdiction is None:

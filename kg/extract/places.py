@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.context import PlaceMention
+from kg.extract.sections import Section, find_sections, section_at
 from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.records import Place, Span
 from kg.text import fold
@@ -55,6 +56,15 @@ def _self_place(word: str, jurisdiction: Place | None) -> Place | None:
     return None
 
 
+def _heading_place(section: Section | None, mentions: list[PlaceMention]) -> Place | None:
+    while section is not None:
+        named = [m for m in mentions if section.start <= m.span.start < section.start + len(section.title)]
+        if named:
+            return named[-1].place
+        section = section.parent
+    return None
+
+
 def find_place_mentions(
     doc_id: str,
     text: str,
@@ -71,8 +81,12 @@ def find_place_mentions(
         for h in gaz.find(folded, scope=jurisdiction)
     ]
     taken = {(m.span.start, m.span.end) for m in mentions}
+    sections = find_sections(text, folded)
+    starts = [s.start for s in sections]
     for m in SELF_REFERENCE.finditer(folded):
-        place = _self_place(m.group(), jurisdiction)
+        # 全市 under a heading about 蒙自市 is 蒙自市, though the document is 红河州's
+        heading = _heading_place(section_at(sections, m.start(), starts), mentions)
+        place = (heading and _self_place(m.group(), heading)) or _self_place(m.group(), jurisdiction)
         if place is not None and not any(s <= m.start() < e for s, e in taken):
             mentions.append(PlaceMention(span=Span.of(text, doc_id, m.start(), m.end()), place=place))
     mentions.sort(key=lambda m: m.span.start)

@@ -72,9 +72,9 @@ def find_sections(text: str, folded: str | None = None) -> list[Section]:
     return sections
 
 
-def section_at(sections: list[Section], offset: int) -> Section | None:
-    """The innermost section holding ``offset``."""
-    i = bisect_right([s.start for s in sections], offset) - 1
+def section_at(sections: list[Section], offset: int, starts: list[int] | None = None) -> Section | None:
+    """The innermost section holding ``offset`` (``starts``: the sections' starts, if at hand)."""
+    i = bisect_right(starts if starts is not None else [s.start for s in sections], offset) - 1
     while i >= 0:
         s = sections[i]
         if s.start <= offset < s.end:
