@@ -95,6 +95,7 @@ class Gazetteer:
         self._blocks: dict[str, tuple[int, int]] = {}
         self._sub: dict[str, list[Place]] = {}
         self._within: dict[str, list[Place]] = {}
+        self._sub_index: dict[tuple[str, ...], tuple[dict[str, list[Place]], list[int]]] = {}
         self._lines = lines
         self.country = Place(name="中国", code="100000", level="country")
         stack: list[Place] = [self.country]
@@ -128,8 +129,18 @@ class Gazetteer:
         if county_start is not None:
             self._blocks[county_start[0]] = (county_start[1], len(lines))
         full = [n for n, entries in self._names.items() if any(not s for _, s in entries)]
-        self._full_rx = trie_regex(full)
-        self._all_rx = trie_regex(self._names)
+        # Full names end in a handful of characters (县 区 市 州 旗 省 …): find those, then look back.
+        self._lengths: dict[str, list[int]] = defaultdict(list)
+        for name in full:
+            if len(name) not in self._lengths[name[-1]]:
+                self._lengths[name[-1]].append(len(name))
+        for lengths in self._lengths.values():
+            lengths.sort(reverse=True)
+        self._full_set = frozenset(full)
+        self._tail_rx = re.compile("[" + "".join(sorted(self._lengths)) + "]")
+        provinces = [n for n, entries in self._names.items() if any(s and p.level == "province" for p, s in entries)]
+        self._province_short_rx = trie_regex(provinces)
+        self._short_rx: dict[str, re.Pattern[str]] = {}
 
     # ------------------------------------------------------------------ lookup
     def candidates(self, name: str) -> list[Place]:
@@ -192,7 +203,12 @@ class Gazetteer:
         """
         context = [scope] if scope else []
         province = next((p for p in (scope.lineage() if scope else []) if p.level == "province"), None)
-        raw: list[tuple[int, int, str]] = [(m.start(), m.end(), m.group()) for m in self._all_rx.finditer(folded)]
+        short_rx = self._short_names_rx(province)
+        raw = sorted(
+            self._full_names(folded)
+            + [(m.start(), m.end(), m.group()) for m in short_rx.finditer(folded)],
+            key=lambda r: (r[0], -r[1]),
+        )
         hits: list[PlaceHit] = []
         # first pass: unambiguous full names widen the context
         for start, end, name in raw:
@@ -220,6 +236,31 @@ class Gazetteer:
         hits.sort(key=lambda h: (h.start, -h.end))
         return _drop_nested(hits)
 
+    def _full_names(self, folded: str) -> list[tuple[int, int, str]]:
+        out = []
+        names = self._full_set
+        for m in self._tail_rx.finditer(folded):
+            end = m.end()
+            for length in self._lengths[m.group()]:
+                name = folded[end - length : end]
+                if name in names:
+                    out.append((end - length, end, name))
+                    break
+        return out
+
+    def _short_names_rx(self, province: Place | None) -> re.Pattern[str]:
+        """Short names worth looking for: every province's, and those of divisions in ``province``."""
+        if province is None:
+            return self._province_short_rx
+        if province.key not in self._short_rx:
+            words = [
+                n
+                for n, entries in self._names.items()
+                if any(s and (p.level == "province" or any(a.key == province.key for a in p.lineage())) for p, s in entries)
+            ]
+            self._short_rx[province.key] = trie_regex(words)
+        return self._short_rx[province.key]
+
     def resolve_among(self, found: list[Place], context: Sequence[Place]) -> Place | None:
         if len(found) == 1:
             return found[0]
@@ -237,25 +278,42 @@ class Gazetteer:
                 counties[h.place.code] = h.place
         if not counties:
             return []
-        names: dict[str, list[Place]] = defaultdict(list)
-        for county in counties.values():
-            for sub in self.subdivisions(county):
-                names[sub.name].append(sub)
+        names, lengths = self._sub_names(tuple(sorted(counties)))
         ends_at = {h.end: h for h in hits}
         out: list[PlaceHit] = []
         for m in _SUB_SUFFIX.finditer(folded):
             end = m.end()
-            hit = self._sub_hit(folded, end, names, ends_at, m.group())
+            hit = self._sub_hit(folded, end, names, lengths, ends_at, m.group())
             if hit is not None:
                 out.append(hit)
                 if hit.place.level == "town":
                     ends_at[end] = hit
         return out
 
+    def _sub_names(self, codes: tuple[str, ...]) -> tuple[dict[str, list[Place]], list[int]]:
+        """Towns and villages of the counties ``codes`` by name, and their name lengths (longest first)."""
+        if codes not in self._sub_index:
+            names: dict[str, list[Place]] = defaultdict(list)
+            for code in codes:
+                for sub in self.subdivisions(self.by_code[code]):
+                    names[sub.name].append(sub)
+            if len(self._sub_index) > 256:
+                self._sub_index.clear()
+            self._sub_index[codes] = (dict(names), sorted({len(n) for n in names}, reverse=True))
+        return self._sub_index[codes]
+
     def _sub_hit(
-        self, folded: str, end: int, names: dict[str, list[Place]], ends_at: dict[int, PlaceHit], suffix: str
+        self,
+        folded: str,
+        end: int,
+        names: dict[str, list[Place]],
+        lengths: list[int],
+        ends_at: dict[int, PlaceHit],
+        suffix: str,
     ) -> PlaceHit | None:
-        for length in range(min(12, end), 1, -1):
+        for length in lengths:
+            if length > end:
+                continue
             start = end - length
             name = folded[start:end]
             if name not in names:
@@ -269,6 +327,8 @@ class Gazetteer:
                 found = tied or found
             return PlaceHit(start, end, found[0], False) if len(found) == 1 else None
         # not in the gazetteer: keep it as a place within the county or town written right before it
+        if not any(end - n in ends_at for n in range(3, 11)):
+            return None
         for length in range(3, min(10, end) + 1):
             start = end - length
             before = ends_at.get(start)

@@ -36,6 +36,7 @@ LOCAL_FORM = URIRef("https://w3id.org/govkg/ontology#LocalForm")
 _DROP = re.compile(r"[\s“”\"‘’'「」『』《》、,，·•]")
 
 
+@lru_cache(maxsize=65536)
 def norm_label(label: str) -> str:
     """The form labels and text are compared in: folded, without spaces, quotes and 、,·."""
     return _DROP.sub("", fold(label)).lower()

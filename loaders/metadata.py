@@ -49,9 +49,10 @@ _LABELS = {  # label → field; labels marked * need a colon (they are common wo
     "公开方式": "", "公开范围": "", "时效性": "", "有效性": "", "*访问次数": "", "*字号": "",
     "*浏览次数": "", "主题词": "", "体裁分类": "", "所属机构": "",
 }
-_LABEL_RE = re.compile("|".join(
+_LABEL_RE = re.compile(
+    "(?=[" + "".join(sorted({k.lstrip("*")[0] for k in _LABELS})) + "])(?:" + "|".join(
     f"(?P<{'c' if k.startswith('*') else 'w'}{i}>" + "[ \t]*".join(k.lstrip("*")) + ")"
-    for i, k in sorted(enumerate(_LABELS), key=lambda p: -len(p[1]))))
+    for i, k in sorted(enumerate(_LABELS), key=lambda p: -len(p[1]))) + ")")
 _KEYS = list(_LABELS.values())
 _HEADER_WINDOW, _FOOTER_WINDOW = 3000, 1500  # characters of the text that may hold labelled fields
 _SEP = re.compile(r"[ \t]*(:)?[ \t]*(\|)?[ \t]*")

@@ -69,10 +69,8 @@ _NATIONAL = re.compile(
     r"(?!门)"
 )
 _PARTIES = r"(?:九三学社|民革|民盟|民建|民进|农工党|致公党|台盟)"
-_NAMED = re.compile(
-    r"[\u4e00-\u9fff]{2,14}?(?:协会|学会|联合会|基金会|研究院|研究所|促进会|商会|孵化中心|双孵化中心|理事会|领导小组|指挥中心)"
-)
-_UNIVERSITY = re.compile(r"[\u4e00-\u9fff]{2,8}大学(?:[\u4e00-\u9fff]{2,12}?研究院)?(?!生)")
+_NAMED_END = re.compile(r"协会|学会|联合会|基金会|研究院|研究所|促进会|商会|孵化中心|理事会|领导小组|指挥中心")
+_UNIVERSITY = re.compile(r"大学(?:[\u4e00-\u9fff]{2,12}?研究院)?(?!生)")
 _GENERIC_BODY = re.compile(
     r"^(?:社区|社区居委会|居委会|村委会|社区居民委员会|居民委员会|村民委员会|调委会|人民调解委员会|党支部|党总支|党组织|社区党委|"
     r"社会组织|业主委员会|物业公司|街道办事处|办事处|[\u4e00-\u9fff]{0,4}调解委员会|各类社会组织|工作领导小组)$"
@@ -194,11 +192,12 @@ def extract_agencies(ctx: DocContext) -> list[Agency]:
         found.append((m.start(), m.end(), text[m.start() : m.end()], ctx.place_for(m.start())))
     for m in _UNIVERSITY.finditer(folded):
         s = m.start()
-        while s < m.end() and _VERBISH.match(folded[s]):
-            s += 1
-        found.append((s, m.end(), text[s : m.end()], None))
-    for m in _NAMED.finditer(folded):
-        pm = next(iter(ctx.places_between(m.start(), m.end())), None)
+        while s > max(0, m.start() - 8) and "\u4e00" <= folded[s - 1] <= "\u9fff" and not _VERBISH.match(folded[s - 1]):
+            s -= 1
+        if m.start() - s >= 2:
+            found.append((s, m.end(), text[s : m.end()], None))
+    for m in _NAMED_END.finditer(folded):
+        pm = next(iter(ctx.places_between(max(0, m.start() - 14), m.start())), None)
         if pm is None:
             continue
         body = folded[pm.span.end : m.end()]

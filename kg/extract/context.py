@@ -44,6 +44,7 @@ class DocContext:
     sentences: list[Span] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     _section_starts: list[int] = field(default_factory=list)
+    _by_sentence: dict[int, list[tuple[PlaceMention, int]]] = field(default_factory=dict)
     _starts: list[int] = field(default_factory=list)
     _place_starts: list[int] = field(default_factory=list)
 
@@ -109,11 +110,7 @@ class DocContext:
         the passage (州府所在地蒙自市…) do not count.
         """
         sent = self.sentence_of(start)
-        before = [
-            m
-            for m in self.places_between(sent.start, start)
-            if self._title_at(m.span.start) is None and not self._in_closed_paren(sent.start, m.span.start, start)
-        ]
+        before = [m for m, closes in self._sentence_places(sent) if m.span.start < start and (closes == -1 or closes >= start)]
         clause_start = max(sent.start, *(self.folded.rfind(ch, sent.start, start) + 1 for ch in ",;:"))
         in_clause = [i for i, m in enumerate(before) if m.span.start >= clause_start]
         if in_clause:
@@ -132,15 +129,37 @@ class DocContext:
             return None
         return left
 
-    def _in_closed_paren(self, floor: int, offset: int, until: int) -> bool:
-        """Whether ``offset`` sits in a parenthesis that closes before ``until``."""
-        left = self.folded.rfind("(", floor, offset)
-        return left != -1 and self.folded.find(")", left, offset) == -1 and self.folded.find(")", offset, until) != -1
+    def _sentence_places(self, sent: Span) -> list[tuple[PlaceMention, int]]:
+        """A sentence's place mentions outside 《》 titles, each with where its enclosing (…) closes.
+
+        A mention inside a parenthesis counts only for passages inside that parenthesis;
+        mentions not in one get ``-1``.
+        """
+        cached = self._by_sentence.get(sent.start)
+        if cached is None:
+            cached = []
+            for m in self.places_between(sent.start, sent.end):
+                if self._title_at(m.span.start) is not None:
+                    continue
+                left = self.folded.rfind("(", sent.start, m.span.start)
+                closes = -1
+                if left != -1 and self.folded.find(")", left, m.span.start) == -1:
+                    close = self.folded.find(")", m.span.start, sent.end)
+                    closes = close if close != -1 else -1
+                cached.append((m, closes))
+            self._by_sentence[sent.start] = cached
+        return cached
 
     def _local(self, place: Place) -> bool:
         if self.jurisdiction is None:
             return True
-        return any(a.key == self.jurisdiction.key for a in place.lineage())
+        key = self.jurisdiction.key
+        node: Place | None = place
+        while node is not None:
+            if node.key == key:
+                return True
+            node = node.parent
+        return False
 
     def place_for(self, start: int, end: int | None = None) -> Place | None:
         """The first of :meth:`places_for`, or None."""

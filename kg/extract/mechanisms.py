@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -38,6 +39,7 @@ __all__ = ["MechanismMention", "find_mechanisms", "matching_view"]
 
 _NUMERALS = "一二三四五六七八九十两双百千"
 _VIEW_DROP = set("“”\"‘’'「」『』 \t\u3000、,·")
+_PAREN = re.compile(r"\([^()\n]{2,200}\)")
 _SHORT_PAREN = re.compile(r"\([^()\n]{1,4}\)")
 _KEPT = re.compile("[^" + re.escape("".join(sorted(_VIEW_DROP))) + "\0]+")
 _QUOTED = re.compile(r"[“\"‘”]([^“”\"‘’\n。;!?]{1,24})[”\"’]")
@@ -143,10 +145,12 @@ def find_mechanisms(
         out.append(MechanismMention(span=span, surface=surface, concept=concept, cue=cue, definition=definition))
         taken.append((start, end))
 
-    parens = [(m.start(), m.end()) for m in re.finditer(r"\([^()\n]{2,200}\)", folded)]
+    parens = [(m.start(), m.end()) for m in _PAREN.finditer(folded)]
+    paren_starts = [s for s, _ in parens]
 
     def in_paren(pos: int) -> bool:
-        return any(s < pos < e for s, e in parens)
+        i = bisect_right(paren_starts, pos - 1) - 1
+        return i >= 0 and parens[i][0] < pos < parens[i][1]
 
     # 1. quoted units: a quoted name is one unit; labels inside it do not count on their own
     view, index = matching_view(folded)
@@ -195,7 +199,7 @@ def find_mechanisms(
         add(start, end, th.by_label[m.group()], "thesaurus")
 
     # 3. formulas (1+2+X), with the explanation that follows them
-    for m in _FORMULA.finditer(folded):
+    for m in _FORMULA.finditer(folded) if "+" in folded else ():
         if in_paren(m.start()) or re.match(r"[”\"]?[\u4e00-\u9fff]{2,14}?(?:站|中心|室|所)", folded[m.end() : m.end() + 16]):
             continue
         definition = None

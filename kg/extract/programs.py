@@ -21,7 +21,8 @@ __all__ = ["find_program_names", "extract_programs"]
 
 _PROGRAM_WORD = r"(?:工程|项目|行动|计划|活动|平台|系统|APP|App|app|热线|大赛|试点|品牌|专项行动|示范区|实验区|试验区)"
 _QUOTED = re.compile(r"[“\"]([^“”\"\n。;,]{2,20})[”\"](" + _PROGRAM_WORD + r")?")
-_APP = re.compile(r"(?<![\u4e00-\u9fffA-Za-z])([\u4e00-\u9fff]{2,8}(?:APP|App|app))|[“\"]?([\u4e00-\u9fff]{2,6}通)(?:APP|App|app)")
+_APP_WORD = re.compile(r"APP|App|app")
+_NOT_IN_NAME = set("托过在用的和与及、将把对向为是了着")
 
 
 def find_program_names(text: str) -> list[tuple[str, int, int]]:
@@ -32,11 +33,12 @@ def find_program_names(text: str) -> list[tuple[str, int, int]]:
         if re.search(_PROGRAM_WORD + "$", name) or m.group(2):
             if not re.search(r"[的\d]", name):
                 out.append((name, m.start(1), m.end(1)))
-    for m in re.finditer(r"([\u4e00-\u9fff]{1,8}通|[\u4e00-\u9fff]{2,8})(APP|App|app)", text):
+    for m in _APP_WORD.finditer(text):
         start = m.start()
-        while start < m.end() and re.match(r"[依托通过在用的和与及、]", text[start]) and text[start:m.end(1)] != m.group(1)[-3:]:
-            start += 1
-        out.append((text[start : m.end()], start, m.end()))
+        while start > max(0, m.start() - 8) and "\u4e00" <= text[start - 1] <= "\u9fff" and text[start - 1] not in _NOT_IN_NAME:
+            start -= 1
+        if m.start() - start >= 2:
+            out.append((text[start : m.end()], start, m.end()))
     out.sort(key=lambda t: t[1])
     return out
 
