@@ -64,9 +64,9 @@ def extract_document(
     """Extract every fact of one document, each with its evidence."""
     th = thesaurus or load_thesaurus()
     gaz = gazetteer or load_gazetteer()
-    meta = extract_metadata(doc)
-    jurisdiction = jurisdiction_of(meta.place, gazetteer=gaz)
     folded = fold(doc.text)
+    meta = extract_metadata(doc, folded=folded)
+    jurisdiction = jurisdiction_of(meta.place, gazetteer=gaz)
     mentions = find_place_mentions(doc.doc_id, doc.text, jurisdiction, gazetteer=gaz, folded=folded)
     ctx = DocContext(doc=doc, meta=meta, jurisdiction=jurisdiction, place_mentions=mentions, folded=folded)
     mechanisms = find_mechanisms(doc.doc_id, doc.text, thesaurus=th, folded=folded)

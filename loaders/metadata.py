@@ -54,6 +54,7 @@ _LABEL_RE = re.compile(
     f"(?P<{'c' if k.startswith('*') else 'w'}{i}>" + "[ \t]*".join(k.lstrip("*")) + ")"
     for i, k in sorted(enumerate(_LABELS), key=lambda p: -len(p[1]))) + ")")
 _KEYS = list(_LABELS.values())
+_LINE = re.compile(r"[^\n]+")
 _HEADER_WINDOW, _FOOTER_WINDOW = 3000, 1500  # characters of the text that may hold labelled fields
 _SEP = re.compile(r"[ \t]*(:)?[ \t]*(\|)?[ \t]*")
 _DATE_RANK = ("published", "generated", "date", "written")
@@ -103,9 +104,19 @@ class _Reader:
     doc: Document
     folded: str = ""
     spans: list[tuple[str, Span]] = field(default_factory=list)
+    _lines: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.folded = fold(self.doc.text)
+        if len(self.folded) != len(self.doc.text):
+            self.folded = fold(self.doc.text)
+        for m in _LINE.finditer(self.folded):
+            s, e = m.span()
+            while s < e and self.folded[s].isspace():
+                s += 1
+            while e > s and self.folded[e - 1].isspace():
+                e -= 1
+            if e > s:
+                self._lines.append((s, e))
 
     def note(self, name: str, start: int, end: int) -> Span:
         span = Span.of(self.doc.text, self.doc.doc_id, start, end)
@@ -114,17 +125,18 @@ class _Reader:
 
     def lines(self, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
         """``(start, end)`` of each non-blank line in ``[start, end)``, white space trimmed."""
+        limit = len(self.folded) if end is None else end
         out = []
-        for m in re.finditer(r"[^\n]+", self.folded[: end]):
-            s, e = m.span()
-            if e <= start:
+        for s, e in self._lines:
+            if e <= start or s >= limit:
                 continue
-            while s < e and self.folded[s].isspace():
-                s += 1
-            while e > s and self.folded[e - 1].isspace():
-                e -= 1
-            if e > s:
-                out.append((s, e))
+            if e > limit:  # a line cut by ``end``: trim it again
+                e = limit
+                while e > s and self.folded[e - 1].isspace():
+                    e -= 1
+                if e <= s:
+                    continue
+            out.append((s, e))
         return out
 
 
@@ -509,7 +521,7 @@ def _handlers(r: _Reader, intro: tuple[int, int] | None, salutation: tuple[int, 
 
 
 # --- the whole document ----------------------------------------------------------------
-def extract_metadata(doc: Document) -> DocumentMeta:
+def extract_metadata(doc: Document, *, folded: str | None = None) -> DocumentMeta:
     """Read a document's metadata from its stored text; see the module docstring.
 
     Parameters
@@ -521,7 +533,7 @@ def extract_metadata(doc: Document) -> DocumentMeta:
     DocumentMeta
         Every value found, with ``spans`` naming where the text states each one.
     """
-    r = _Reader(doc)
+    r = _Reader(doc, folded=folded or "")
     f, text = r.folded, doc.text
     header = _header(r)
     salutation = _salutation(r)

@@ -86,6 +86,11 @@ _PEOPLE_NAME = re.compile(r"(?:委员|代表|成员|干部|人员|党员|群众|
 _COINAGE = re.compile(rf"^[{_NUMERALS}][\u4e00-\u9fff]{{0,3}}[{_NUMERALS}]|^[{_NUMERALS}][个项方组微社治长办级]")
 
 
+_ORG_AFTER = re.compile(r"委员会|委员|组织|协会|中心|工作站|工作室|办公室|队伍|员|室|站|所|厅|馆|基地|大厅|园|点")
+_NEGATION_BEFORE = re.compile(r"(?:撤销|取消|废止|停止|撤除|不再)(?:了)?[“\"]?$")
+_FACILITY_AFTER = re.compile(r"[”\"]?[\u4e00-\u9fff]{2,14}?(?:站|中心|室|所)")
+
+
 @dataclass(frozen=True, slots=True)
 class MechanismMention:
     """A mechanism named in the text."""
@@ -97,20 +102,38 @@ class MechanismMention:
     definition: str | None = None  #: a formula's explanation from the text
 
 
-def matching_view(folded: str) -> tuple[str, list[int]]:
-    """``folded`` without quotes, spaces, 、 , · and short (…) asides, and the offset of each kept char.
+class ViewIndex:
+    """Maps offsets of a matching view back to the folded text: one entry per kept run.
 
     >>> view, index = matching_view("社区(村)准入“制度”")
     >>> view, index[view.index("准")]
     ('社区准入制度', 5)
     """
+
+    __slots__ = ("_view_starts", "_orig_starts")
+
+    def __init__(self, view_starts: list[int], orig_starts: list[int]) -> None:
+        self._view_starts = view_starts
+        self._orig_starts = orig_starts
+
+    def __getitem__(self, pos: int) -> int:
+        i = bisect_right(self._view_starts, pos) - 1
+        return self._orig_starts[i] + pos - self._view_starts[i]
+
+
+def matching_view(folded: str) -> tuple[str, ViewIndex]:
+    """``folded`` without quotes, spaces, 、 , · and short (…) asides, and where each kept char came from."""
     blanked = _SHORT_PAREN.sub(lambda m: "\0" * len(m.group()), folded)
     chars: list[str] = []
-    index: list[int] = []
+    view_starts: list[int] = []
+    orig_starts: list[int] = []
+    length = 0
     for m in _KEPT.finditer(blanked):
         chars.append(m.group())
-        index.extend(range(m.start(), m.end()))
-    return "".join(chars).lower(), index
+        view_starts.append(length)
+        orig_starts.append(m.start())
+        length += m.end() - m.start()
+    return "".join(chars).lower(), ViewIndex(view_starts, orig_starts)
 
 
 @lru_cache(maxsize=4)
@@ -178,14 +201,13 @@ def find_mechanisms(
         if not _is_mechanism(judged, left, right):
             blocked.append((start, end))
             continue
-        if not any(label_rx.fullmatch(part) for part in [norm_label(name)]):
-            definition = None
-            p = _PAREN_AFTER.match(folded, m.end())
-            if p:
-                definition = text[p.start(1) : p.end(1)]
-            if glued is not None:  # 人民调解“四张网”: the label and the quoted name are one name
-                start = glued
-            add(start, end, th.lookup(text[start:end]), "quoted", definition)
+        definition = None
+        p = _PAREN_AFTER.match(folded, m.end())
+        if p:
+            definition = text[p.start(1) : p.end(1)]
+        if glued is not None:  # 人民调解“四张网”: the label and the quoted name are one name
+            start = glued
+        add(start, end, th.lookup(text[start:end]), "quoted", definition)
 
     # 2. thesaurus labels, in the matching view
     for m in label_rx.finditer(view):
@@ -200,7 +222,7 @@ def find_mechanisms(
 
     # 3. formulas (1+2+X), with the explanation that follows them
     for m in _FORMULA.finditer(folded) if "+" in folded else ():
-        if in_paren(m.start()) or re.match(r"[”\"]?[\u4e00-\u9fff]{2,14}?(?:站|中心|室|所)", folded[m.end() : m.end() + 16]):
+        if in_paren(m.start()) or _FACILITY_AFTER.match(folded, m.end(), m.end() + 16):
             continue
         definition = None
         p = _PAREN_AFTER.search(folded, m.end(), min(len(folded), m.end() + 30))
@@ -245,7 +267,7 @@ def _category_word(folded: str, start: int) -> bool:
 
 def _negated(folded: str, start: int) -> bool:
     """撤销了“一站式”服务大厅: what is abolished is not adopted."""
-    return bool(re.search(r"(?:撤销|取消|废止|停止|撤除|不再)(?:了)?[“\"]?$", folded[max(0, start - 4) : start]))
+    return bool(_NEGATION_BEFORE.search(folded, max(0, start - 4), start))
 
 
 def _strip_tail(name: str) -> str:
@@ -254,7 +276,7 @@ def _strip_tail(name: str) -> str:
 
 def _org_follows(folded: str, end: int) -> bool:
     """A label followed by an organisation word names an organisation (人民调解委员会)."""
-    return bool(re.match(r"(?:委员会|委员|组织|协会|中心|工作站|工作室|办公室|队伍|员|室|站|所|厅|馆|基地|大厅|园|点)", folded[end : end + 3]))
+    return bool(_ORG_AFTER.match(folded, end))
 
 
 def _is_mechanism(name: str, left: str, right: str) -> bool:

@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from kg.extract.context import PlaceMention
 from kg.extract.sections import Section, find_sections, section_at
@@ -56,13 +57,23 @@ def _self_place(word: str, jurisdiction: Place | None) -> Place | None:
     return None
 
 
-def _heading_place(section: Section | None, mentions: list[PlaceMention]) -> Place | None:
-    while section is not None:
-        named = [m for m in mentions if section.start <= m.span.start < section.start + len(section.title)]
-        if named:
-            return named[-1].place
-        section = section.parent
-    return None
+def _heading_places(sections: list[Section], mentions: list[PlaceMention]) -> dict[int, Place]:
+    """The place each section's heading (or the nearest enclosing heading) names, by section start."""
+    starts = [m.span.start for m in mentions]
+    own: dict[int, Place] = {}
+    for section in sections:
+        i = bisect_left(starts, section.start)
+        j = bisect_left(starts, section.start + len(section.title))
+        if j > i:
+            own[section.start] = mentions[j - 1].place
+    out: dict[int, Place] = {}
+    for section in sections:
+        node: Section | None = section
+        while node is not None and node.start not in own:
+            node = node.parent
+        if node is not None:
+            out[section.start] = own[node.start]
+    return out
 
 
 def find_place_mentions(
@@ -80,14 +91,18 @@ def find_place_mentions(
         PlaceMention(span=Span.of(text, doc_id, h.start, h.end), place=h.place)
         for h in gaz.find(folded, scope=jurisdiction)
     ]
-    taken = {(m.span.start, m.span.end) for m in mentions}
+    taken_starts = [m.span.start for m in mentions]
     sections = find_sections(text, folded)
     starts = [s.start for s in sections]
+    headings = _heading_places(sections, mentions)
     for m in SELF_REFERENCE.finditer(folded):
         # 全市 under a heading about 蒙自市 is 蒙自市, though the document is 红河州's
-        heading = _heading_place(section_at(sections, m.start(), starts), mentions)
+        section = section_at(sections, m.start(), starts)
+        heading = headings.get(section.start) if section is not None else None
         place = (heading and _self_place(m.group(), heading)) or _self_place(m.group(), jurisdiction)
-        if place is not None and not any(s <= m.start() < e for s, e in taken):
+        i = bisect_right(taken_starts, m.start()) - 1
+        inside = i >= 0 and mentions[i].span.end > m.start()
+        if place is not None and not inside:
             mentions.append(PlaceMention(span=Span.of(text, doc_id, m.start(), m.end()), place=place))
     mentions.sort(key=lambda m: m.span.start)
     return mentions
