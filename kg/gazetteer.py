@@ -53,6 +53,11 @@ _GENERIC_STEMS = frozenset(
     "民主 法治 友谊 和平 人民 东风 光荣 繁荣 振兴 富强 安全 绿色 智慧 模范 老旧 城市 农村 "
     "试点 全国 全省 全市 基层 部分 多个 各个 所有 有关 相关 全部 辖区 周边 其他 其余 重点 一些".split()
 )
+_TAILS = frozenset("县区市州旗省盟")
+_LISTED_VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,5}?)、[\u4e00-\u9fff]{2,5}?(社区|村)")
+_TIED_NAME = re.compile(r"([\u4e00-\u9fff]{2,6}?)(街道办事处|街道|社区居委会|社区|居委会|村委会|镇|乡|村)")
+_NOT_IN_STEM = re.compile(r"[各等和及全省市县区州的了在为是与将把对从向作均已被就]")
+_VERB_IN_STEM = re.compile(r"培育|发展|建设|开展|推进|实施|成立|建立|形成|组织")
 _ETHNIC_TAIL = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?族)+(自治州|自治县|自治旗)$")
 
 
@@ -95,7 +100,8 @@ class Gazetteer:
         self._blocks: dict[str, tuple[int, int]] = {}
         self._sub: dict[str, list[Place]] = {}
         self._within: dict[str, list[Place]] = {}
-        self._sub_index: dict[tuple[str, ...], tuple[dict[str, list[Place]], list[int]]] = {}
+        self._villages: dict[str, dict[str, Place]] = {}
+        self._sub_index: dict[tuple[str, ...], tuple[dict[str, list[Place]], re.Pattern[str]]] = {}
         self._lines = lines
         self.country = Place(name="中国", code="100000", level="country")
         stack: list[Place] = [self.country]
@@ -131,7 +137,11 @@ class Gazetteer:
         full = [n for n, entries in self._names.items() if any(not s for _, s in entries)]
         # Full names end in a handful of characters (县 区 市 州 旗 省 …): find those, then look back.
         self._lengths: dict[str, list[int]] = defaultdict(list)
+        odd = [n for n in full if n[-1] not in _TAILS]  # 乌拉盖管委会 …: a few, found by a small regex
+        self._odd_rx = trie_regex(odd)
         for name in full:
+            if name[-1] not in _TAILS:
+                continue
             if len(name) not in self._lengths[name[-1]]:
                 self._lengths[name[-1]].append(len(name))
         for lengths in self._lengths.values():
@@ -206,6 +216,7 @@ class Gazetteer:
         short_rx = self._short_names_rx(province)
         raw = sorted(
             self._full_names(folded)
+            + [(m.start(), m.end(), m.group()) for m in self._odd_rx.finditer(folded)]
             + [(m.start(), m.end(), m.group()) for m in short_rx.finditer(folded)],
             key=lambda r: (r[0], -r[1]),
         )
@@ -272,79 +283,97 @@ class Gazetteer:
         return same[0] if len(same) == 1 else None
 
     def _find_sub(self, folded: str, hits: list[PlaceHit], scope: Place | None) -> list[PlaceHit]:
+        """Towns and streets of the counties in scope; villages and communities only where the
+        text ties them to their county or town (兴庆区大新镇燕庆园社区, 个旧市幸福社区)."""
         counties = {p.code: p for p in (self.within(scope) if scope and scope.level in ("city", "county") else [])}
         for h in hits:
             if h.place.level == "county":
                 counties[h.place.code] = h.place
         if not counties:
             return []
-        names, lengths = self._sub_names(tuple(sorted(counties)))
+        names, rx = self._sub_names(tuple(sorted(counties)))
         ends_at = {h.end: h for h in hits}
         out: list[PlaceHit] = []
-        for m in _SUB_SUFFIX.finditer(folded):
-            end = m.end()
-            hit = self._sub_hit(folded, end, names, lengths, ends_at, m.group())
-            if hit is not None:
+        for m in rx.finditer(folded):
+            start, end, name = m.start(), m.end(), m.group()
+            found = names[name]
+            before = ends_at.get(start)
+            if before is None and _SUB_SUFFIX.sub("", name) in _GENERIC_STEMS:
+                continue
+            if before is not None:
+                found = [p for p in found if before.place in p.lineage()] or found
+            if len(found) == 1:
+                out.append(PlaceHit(start, end, found[0], False))
+                ends_at[end] = out[-1]
+        # villages and communities written right after their county or town, and those listed with them
+        taken = {h.start for h in out}
+        for h in sorted(ends_at.values(), key=lambda h: h.end):
+            if h.place.level not in ("county", "town") or h.end in taken:
+                continue
+            hit = self._village_after(folded, h) or self._tied(folded, h)
+            while hit is not None:
                 out.append(hit)
-                if hit.place.level == "town":
-                    ends_at[end] = hit
+                taken.add(hit.start)
+                nxt = hit.end + 1
+                hit = None
+                if folded[nxt - 1 : nxt] == "、" and nxt not in taken:  # 蒙自市青云、振兴社区
+                    hit = self._village_after(folded, PlaceHit(nxt, nxt, out[-1].place.parent, False))
         return out
 
-    def _sub_names(self, codes: tuple[str, ...]) -> tuple[dict[str, list[Place]], list[int]]:
-        """Towns and villages of the counties ``codes`` by name, and their name lengths (longest first)."""
+    def _village_after(self, folded: str, before: PlaceHit) -> PlaceHit | None:
+        parent = before.place
+        if parent is None or parent.level not in ("county", "town"):
+            return None
+        villages = self._villages_of(parent)
+        for length in range(min(10, len(folded) - before.end), 1, -1):
+            name = folded[before.end : before.end + length]
+            if name in villages:
+                return PlaceHit(before.end, before.end + length, villages[name], False)
+        # 青云、振兴社区: the first item of a list shares the suffix of the last
+        m = _LISTED_VILLAGE.match(folded, before.end)
+        if m and m.group(1) + m.group(2) in villages:
+            return PlaceHit(m.start(1), m.end(1), villages[m.group(1) + m.group(2)], False)
+        return None
+
+    def _villages_of(self, parent: Place) -> dict[str, Place]:
+        key = parent.key
+        if key not in self._villages:
+            county = parent if parent.level == "county" else parent.parent
+            subs = self.subdivisions(county) if county is not None and county.code else []
+            self._villages[key] = {
+                p.name: p
+                for p in subs
+                if p.level == "village" and (parent.level == "county" or (p.parent and p.parent.name == parent.name))
+            }
+        return self._villages[key]
+
+    def _sub_names(self, codes: tuple[str, ...]) -> tuple[dict[str, list[Place]], re.Pattern[str]]:
+        """Towns and streets of the counties ``codes`` by name, and a regex finding them."""
         if codes not in self._sub_index:
             names: dict[str, list[Place]] = defaultdict(list)
             for code in codes:
                 for sub in self.subdivisions(self.by_code[code]):
-                    names[sub.name].append(sub)
+                    if sub.level == "town":
+                        names[sub.name].append(sub)
             if len(self._sub_index) > 256:
                 self._sub_index.clear()
-            self._sub_index[codes] = (dict(names), sorted({len(n) for n in names}, reverse=True))
+            self._sub_index[codes] = (dict(names), trie_regex(n for n in names if len(n) >= 2))
         return self._sub_index[codes]
 
-    def _sub_hit(
-        self,
-        folded: str,
-        end: int,
-        names: dict[str, list[Place]],
-        lengths: list[int],
-        ends_at: dict[int, PlaceHit],
-        suffix: str,
-    ) -> PlaceHit | None:
-        for length in lengths:
-            if length > end:
-                continue
-            start = end - length
-            name = folded[start:end]
-            if name not in names:
-                continue
-            found = names[name]
-            before = ends_at.get(start)
-            if before is None and _SUB_SUFFIX.sub("", name) in _GENERIC_STEMS:
-                return None
-            if before is not None:
-                tied = [p for p in found if before.place in p.lineage()]
-                found = tied or found
-            return PlaceHit(start, end, found[0], False) if len(found) == 1 else None
-        # not in the gazetteer: keep it as a place within the county or town written right before it
-        if not any(end - n in ends_at for n in range(3, 11)):
+    def _tied(self, folded: str, before: PlaceHit) -> PlaceHit | None:
+        m = _TIED_NAME.match(folded, before.end)
+        if m is None:
             return None
-        for length in range(3, min(10, end) + 1):
-            start = end - length
-            before = ends_at.get(start)
-            stem = folded[start : end - len(suffix)]
-            if before is None or before.place.level not in ("county", "town"):
-                continue
-            if (
-                not re.fullmatch(r"[\u4e00-\u9fff]{2,6}", stem)
-                or stem in _GENERIC_STEMS
-                or re.search(r"[各等和及全省市县区州的了在为是与将把对从向作均已被就]", stem)
-                or (suffix in ("社区", "村") and (len(stem) > 4 or re.search(r"培育|发展|建设|开展|推进|实施|成立|建立|形成|组织", stem)))
-            ):
-                return None
-            level = "village" if suffix in ("社区", "村", "社区居委会", "居委会", "村委会") else "town"
-            return PlaceHit(start, end, Place(name=folded[start:end], code=None, level=level, parent=before.place), False)
-        return None
+        stem, suffix = m.group(1), m.group(2)
+        if (
+            stem in _GENERIC_STEMS
+            or _NOT_IN_STEM.search(stem)
+            or (suffix in ("社区", "村") and (len(stem) > 4 or _VERB_IN_STEM.search(stem)))
+        ):
+            return None
+        level = "village" if suffix in ("社区", "村", "社区居委会", "居委会", "村委会") else "town"
+        name = folded[m.start() : m.end()]
+        return PlaceHit(m.start(), m.end(), Place(name=name, code=None, level=level, parent=before.place), False)
 
 
 def _inside(place: Place, scope: Place | None) -> bool:

@@ -35,9 +35,13 @@ _QUOTES = "“”\"‘’'「」『』"
 _SENTENCE_END = re.compile(r"[。!?;！？；]+[”’」』]?|\n+")
 
 
+_FOLDABLE = re.compile("[\uff01-\uff5e\u3000\u2002\u2003\u00a0]+")
+
+
 def fold(text: str) -> str:
     """Return ``text`` with full-width forms folded to ASCII, keeping its length."""
-    return text.translate(_TABLE)
+    # Only runs of foldable characters are translated: most of a Chinese text is left alone.
+    return _FOLDABLE.sub(lambda m: m.group().translate(_TABLE), text)
 
 
 def strip_quotes(text: str) -> str:
@@ -49,23 +53,19 @@ def strip_quotes(text: str) -> str:
     return "".join(ch for ch in text if ch not in _QUOTES).strip()
 
 
+_SENTENCE = re.compile(r"[^。!?;！？；\n]*(?:[。!?;！？；]+[”’」』]?|\n+|$)")
+
+
 def sentences(doc_id: str, text: str) -> Iterator[Span]:
     """Split ``text`` into sentence spans at 。!?; and line breaks, trimming white space."""
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        end = match.end()
-        yield from _trimmed(doc_id, text, start, end)
-        start = end
-    yield from _trimmed(doc_id, text, start, len(text))
-
-
-def _trimmed(doc_id: str, text: str, start: int, end: int) -> Iterator[Span]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        yield Span(doc_id=doc_id, start=start, end=end, text=text[start:end])
+    for m in _SENTENCE.finditer(text):
+        piece = m.group()
+        if not piece:
+            continue
+        body = piece.strip()
+        if body:
+            start = m.start() + piece.index(body[0])
+            yield Span(doc_id=doc_id, start=start, end=start + len(body), text=body)
 
 
 def sentence_at(spans: list[Span], starts: list[int], offset: int) -> Span:

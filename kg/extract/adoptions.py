@@ -38,28 +38,42 @@ from kg.thesaurus import Thesaurus, norm_label
 __all__ = ["build_adoptions", "status_of", "year_of"]
 
 _PROPOSED = re.compile(
-    r"(?:你们|您|委员|代表|提案|议案|建议人)[^。;]{0,30}?(?:提出|建议|所提)|建议(?:在|将|把|由|对|各|进一步)|"
-    r"向[^。;,]{1,12}建议|的建议$|提出的[^。]{0,40}建议"
+    r"(?=[你您委代提议建向的])(?:(?:你们|您|委员|代表|提案|议案|建议人)[^。;]{0,30}?(?:提出|建议|所提)|建议(?:在|将|把|由|对|各|进一步)|"
+    r"向[^。;,]{1,12}建议|的建议$|提出的[^。]{0,40}建议)"
 )
 _WILL = re.compile(
-    r"下一步|下步|今后|将(?:进一步|继续|加快|全面|积极|大力|在|于|逐步|适时|持续|着力|重点|推动|推进|建立|开展|"
+    r"(?=[下今将拟计力准即争着谋正])(?:下一步|下步|今后|将(?:进一步|继续|加快|全面|积极|大力|在|于|逐步|适时|持续|着力|重点|推动|推进|建立|开展|"
     r"启动|出台|制定|完善|深化|探索|实现|提升|加强|强化|按照|结合|不断|努力|研究|组织|会同)|拟|计划(?:在|于|启动|开展|实施|推|建|对)|"
-    r"力争|准备|即将|争取在|着手|谋划|正在(?:研究|谋划|起草)"
+    r"力争|准备|即将|争取在|着手|谋划|正在(?:研究|谋划|起草))"
 )
 _PILOT = re.compile(r"试点|试行|先行先试|试验区")
 _FUTURE_YEAR = re.compile(r"到(20\d\d)年")
 _START_YEAR = re.compile(r"(20\d\d|19\d\d)年[^。;,]{0,12}?(?:起|开始|以来|始|启动|推行|建立|出台|制定|实施|印发)|(?:始于|起于|自)(20\d\d|19\d\d)年")
 
 
-def status_of(sentence: str, pos: int, *, planned_section: bool, published_year: int | None = None) -> Status:
+class _Cues:
+    """Where a sentence's proposal and plan cues end, found once however many mechanisms it names."""
+
+    __slots__ = ("proposed", "will", "future")
+
+    def __init__(self, sentence: str) -> None:
+        self.proposed = [m.end() for m in _PROPOSED.finditer(sentence)]
+        self.will = [m.end() for m in _WILL.finditer(sentence)]
+        future = _FUTURE_YEAR.search(sentence)
+        self.future = int(future.group(1)) if future else None
+
+
+def status_of(
+    sentence: str, pos: int, *, planned_section: bool, published_year: int | None = None, cues: _Cues | None = None
+) -> Status:
     """The status of a mechanism named at ``pos`` in ``sentence``."""
+    cues = cues or _Cues(sentence)
     clause = _clause(sentence, pos)
-    if _PROPOSED.search(sentence[: pos + 1]) or _PROPOSED.search(clause):
+    if any(e <= pos + 1 for e in cues.proposed) or _PROPOSED.search(clause):
         return "proposed"
-    future = _FUTURE_YEAR.search(sentence)
-    if future and published_year and int(future.group(1)) > published_year:
+    if cues.future and published_year and cues.future > published_year:
         return "planned"
-    if _WILL.search(sentence[:pos]) or _WILL.search(clause):
+    if any(e <= pos for e in cues.will) or _WILL.search(clause):
         return "planned"
     if _PILOT.search(clause):
         return "piloting"
@@ -85,13 +99,20 @@ def build_adoptions(ctx: DocContext, mentions: list[MechanismMention], thesaurus
     """One adoption per (place, mechanism) in a document: strongest status, earliest year."""
     published_year = int(ctx.meta.published[:4]) if ctx.meta.published else None
     merged: dict[tuple[str, str], Adoption] = {}
+    cues: dict[int, _Cues] = {}
     for mm in mentions:
         sentence = ctx.sentence_of(mm.span.start)
         pos = mm.span.start - sentence.start
         folded_sentence = ctx.folded[sentence.start : sentence.end]
+        if sentence.start not in cues:
+            cues[sentence.start] = _Cues(folded_sentence)
         section = ctx.section_of(mm.span.start)
         status = status_of(
-            folded_sentence, pos, planned_section=bool(section and section.planned), published_year=published_year
+            folded_sentence,
+            pos,
+            planned_section=bool(section and section.planned),
+            published_year=published_year,
+            cues=cues[sentence.start],
         )
         year = year_of(folded_sentence, pos)
         if mm.concept is not None:

@@ -61,15 +61,23 @@ _ALIASES = [  # written forms → one key per organisation
     ("社区建设领导小组", "城乡社区建设领导小组"), ("城乡城乡", "城乡"),
 ]
 _DEPARTMENT_RX = re.compile(trie_pattern(DEPARTMENTS))
+_PERSON_AFTER = re.compile(r"[员会书常主副]")
 _LEVEL = "(?P<level>自治区|自治州|省|市|州|县|区|旗|盟)"
-_NATIONAL = re.compile(
-    r"中央(?:政法委|组织部|宣传部|统战部|文明办|社会工作部|编办)|国务院(?:办公厅)?|国家(?:发改委|发展改革委|民委|卫健委|信访局|乡村振兴局)|"
-    r"(?:住房和城乡建设部|住房城乡建设部|民政部|财政部|公安部|司法部|教育部|人力资源社会保障部|农业农村部|自然资源部|生态环境部|应急管理部|"
-    r"退役军人事务部|国家卫生健康委员会|全国人大常委会|全国政协|最高人民法院|最高人民检察院|全国妇联|共青团中央|中华全国总工会)"
-    r"(?!门)"
+#: National bodies, written without a place.
+NATIONAL = (
+    [f"中央{x}" for x in "政法委 组织部 宣传部 统战部 文明办 社会工作部 编办".split()]
+    + ["国务院", "国务院办公厅"]
+    + [f"国家{x}" for x in "发改委 发展改革委 民委 卫健委 信访局 乡村振兴局".split()]
+    + """住房和城乡建设部 住房城乡建设部 民政部 财政部 公安部 司法部 教育部 人力资源社会保障部 农业农村部 自然资源部
+    生态环境部 应急管理部 退役军人事务部 国家卫生健康委员会 全国人大常委会 全国政协 最高人民法院 最高人民检察院 全国妇联
+    共青团中央 中华全国总工会""".split()
 )
+_NATIONAL = re.compile(trie_pattern(NATIONAL) + "(?!门)")
+_LEVEL_END = re.compile(_LEVEL + "$")
 _PARTIES = r"(?:九三学社|民革|民盟|民建|民进|农工党|致公党|台盟)"
-_NAMED_END = re.compile(r"协会|学会|联合会|基金会|研究院|研究所|促进会|商会|孵化中心|理事会|领导小组|指挥中心")
+_NAMED_END = re.compile(
+    trie_pattern("协会 学会 联合会 基金会 研究院 研究所 促进会 商会 孵化中心 理事会 领导小组 指挥中心".split())
+)
 _UNIVERSITY = re.compile(r"大学(?:[\u4e00-\u9fff]{2,12}?研究院)?(?!生)")
 _GENERIC_BODY = re.compile(
     r"^(?:社区|社区居委会|居委会|村委会|社区居民委员会|居民委员会|村民委员会|调委会|人民调解委员会|党支部|党总支|党组织|社区党委|"
@@ -151,7 +159,7 @@ def extract_agencies(ctx: DocContext) -> list[Agency]:
     for m in _DEPARTMENT_RX.finditer(folded):
         start, end, core = m.start(), m.end(), m.group()
         pm = place_ends.get(start)
-        level_m = re.search(_LEVEL + "$", folded[max(0, start - 3) : start])
+        level_m = _LEVEL_END.search(folded, max(0, start - 3), start)
         if pm is not None and not pm.span.text.startswith(("全", "我", "本")):
             place, written_start = pm.place, pm.span.start
             name = common_name(pm.place) + core
@@ -167,7 +175,7 @@ def extract_agencies(ctx: DocContext) -> list[Agency]:
             name = prev_prefix[1] + core
         else:
             continue
-        if core in ("委", "人大", "政协") and re.match(r"[员会书常主副]", folded[end : end + 1]):
+        if core in ("委", "人大", "政协") and _PERSON_AFTER.match(folded, end, end + 1):
             continue  # 市委书记, 人大代表, 政协委员: people, not the body
         if core == "人大" or core == "人民代表大会":
             name = name.replace("人大", "人民代表大会")

@@ -45,6 +45,7 @@ class DocContext:
     sections: list[Section] = field(default_factory=list)
     _section_starts: list[int] = field(default_factory=list)
     _by_sentence: dict[int, list[tuple[PlaceMention, int]]] = field(default_factory=dict)
+    _places_memo: dict[tuple[int, int, tuple[int, ...]], list[Place]] = field(default_factory=dict)
     _starts: list[int] = field(default_factory=list)
     _place_starts: list[int] = field(default_factory=list)
 
@@ -110,8 +111,18 @@ class DocContext:
         the passage (州府所在地蒙自市…) do not count.
         """
         sent = self.sentence_of(start)
-        before = [m for m, closes in self._sentence_places(sent) if m.span.start < start and (closes == -1 or closes >= start)]
-        clause_start = max(sent.start, *(self.folded.rfind(ch, sent.start, start) + 1 for ch in ",;:"))
+        before = [
+            m for m, closes in self._sentence_places(sent) if m.span.start < start and (closes == -1 or closes >= start)
+        ]
+        f, lo = self.folded, sent.start
+        clause_start = max(lo, f.rfind(",", lo, start) + 1, f.rfind(";", lo, start) + 1, f.rfind(":", lo, start) + 1)
+        key = (sent.start, clause_start, tuple(m.span.start for m in before))
+        cached = self._places_memo.get(key)
+        if cached is None:
+            cached = self._places_memo[key] = self._places_for(start, before, clause_start)
+        return cached
+
+    def _places_for(self, start: int, before: list[PlaceMention], clause_start: int) -> list[Place]:
         in_clause = [i for i, m in enumerate(before) if m.span.start >= clause_start]
         if in_clause:
             return _coordinated(before, in_clause[-1], self.folded)

@@ -43,7 +43,7 @@ _PAREN = re.compile(r"\([^()\n]{2,200}\)")
 _SHORT_PAREN = re.compile(r"\([^()\n]{1,4}\)")
 _KEPT = re.compile("[^" + re.escape("".join(sorted(_VIEW_DROP))) + "\0]+")
 _QUOTED = re.compile(r"[“\"‘”]([^“”\"‘’\n。;!?]{1,24})[”\"’]")
-_FORMULA = re.compile(r"(?<![\d.])\d{1,4}(?:\+\d{1,4})*\+[XNxn]|(?<![\d.])\d{1,4}(?:\+\d{1,4}){2,}")
+_FORMULA = re.compile(r"\d{1,4}(?:\+\d{1,4})*\+[XNxn]|\d{1,4}(?:\+\d{1,4}){2,}")
 _PAREN_AFTER = re.compile(r"\(([^()]{4,160})\)")
 _SUFFIX_NAME = re.compile(
     r"(?:建立健全|建立完善|全面推行|建立|健全|完善|推行|实行|落实|深化|强化|探索|创新)(?:了)?"
@@ -178,6 +178,10 @@ def find_mechanisms(
     # 1. quoted units: a quoted name is one unit; labels inside it do not count on their own
     view, index = matching_view(folded)
     label_rx = _label_regex(th)
+    labels = [
+        (index[m.start()], index[m.end() - 1] + 1, m.group()) for m in label_rx.finditer(view) if m.end() - m.start() >= 2
+    ]
+    label_ending = {end: start for start, end, _ in labels}
     quoted = list(_QUOTED.finditer(folded))
     run_end = [m.end() for m in quoted]
     for i in range(len(quoted) - 2, -1, -1):
@@ -193,7 +197,7 @@ def find_mechanisms(
         concept = th.lookup(name) or th.lookup(_strip_tail(name))
         if concept is not None:
             continue  # a label: matched below, in the view, with any modifier around it
-        glued = _glued_label(folded, m.start(), label_rx)
+        glued = label_ending.get(m.start())  # 人民调解“四张网”
         head = glued if glued is not None else m.start()
         left = folded[max(0, head - 8) : head]
         right = folded[after : after + 16]
@@ -210,18 +214,15 @@ def find_mechanisms(
         add(start, end, th.lookup(text[start:end]), "quoted", definition)
 
     # 2. thesaurus labels, in the matching view
-    for m in label_rx.finditer(view):
-        if m.end() - m.start() < 2:
-            continue
-        start, end = index[m.start()], index[m.end() - 1] + 1
+    for start, end, label in labels:
         if _org_follows(folded, end) or _category_word(folded, start) or _negated(folded, start):
             continue
         if any(s <= start and end <= e for s, e in blocked):
             continue
-        add(start, end, th.by_label[m.group()], "thesaurus")
+        add(start, end, th.by_label[label], "thesaurus")
 
     # 3. formulas (1+2+X), with the explanation that follows them
-    for m in _FORMULA.finditer(folded) if "+" in folded else ():
+    for m in _formulas(folded):
         if in_paren(m.start()) or _FACILITY_AFTER.match(folded, m.end(), m.end() + 16):
             continue
         definition = None
@@ -251,13 +252,23 @@ def find_mechanisms(
     return out
 
 
-def _glued_label(folded: str, quote_at: int, label_rx: re.Pattern[str]) -> int | None:
-    """Start of a thesaurus label written right before a quote (人民调解“四张网”), if any."""
-    for length in range(6, 1, -1):
-        start = quote_at - length
-        if start >= 0 and label_rx.fullmatch(norm_label(folded[start:quote_at])):
-            return start
-    return None
+def _formulas(folded: str) -> list[re.Match[str]]:
+    """Numeric formulas (1+2+X), found from their plus signs rather than from every digit."""
+    out: list[re.Match[str]] = []
+    i = folded.find("+")
+    while i != -1:
+        start = i
+        while start > 0 and "0" <= folded[start - 1] <= "9":
+            start -= 1
+        m = None
+        if start < i and (start == 0 or folded[start - 1] != "."):
+            m = _FORMULA.match(folded, start)
+        if m is not None and (not out or m.start() >= out[-1].end()):
+            out.append(m)
+            i = folded.find("+", m.end())
+        else:
+            i = folded.find("+", i + 1)
+    return out
 
 
 def _category_word(folded: str, start: int) -> bool:
