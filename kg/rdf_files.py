@@ -34,13 +34,12 @@ Examples
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from rdflib import BNode, Graph, URIRef
 
 from kg.errors import StoreError
+from kg.io import write_atomic
 from kg.vocab import PREFIXES, new_graph
 
 __all__ = ["GRAPH_FILES", "write_graph", "read_graph", "canonical_graph"]
@@ -91,30 +90,6 @@ def _sort_json(value: object, key: str = "") -> object:
     return value
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a synced temporary file in the same folder."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:  # make the rename itself durable; not every platform can open a folder
-        folder = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(folder)
-    except OSError:
-        pass
-    finally:
-        os.close(folder)
-
-
 def write_graph(graph: Graph, out_dir: Path | str) -> list[Path]:
     """Write ``graph.ttl`` and ``graph.jsonld`` into ``out_dir``; return their paths.
 
@@ -141,7 +116,7 @@ def write_graph(graph: Graph, out_dir: Path | str) -> list[Path]:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         for path, data in zip(paths, (turtle, jsonld.encode("utf-8")), strict=True):
-            _write_atomic(path, data)
+            write_atomic(path, data)
     except OSError as exc:
         raise StoreError(f"cannot write the graph to {out_dir}: {exc.strerror or exc}") from exc
     return paths

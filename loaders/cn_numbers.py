@@ -19,12 +19,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from kg.numerals import CN_DIGITS, parse_cn
 from kg.text import fold
 
 __all__ = ["cn_to_int", "read_date", "DateReading", "CN_NUMERAL", "DATE_PATTERN"]
 
-_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-           "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = CN_DIGITS
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 
 #: One number written with digits or Chinese numerals (no 万: proposal numbers stay below it).
@@ -69,16 +69,9 @@ def cn_to_int(text: str) -> int | None:
         return int(text) if text.isdigit() else None
     if any(ch not in _DIGITS and ch not in _UNITS for ch in text):
         return None
-    if not any(ch in _UNITS for ch in text):
+    if not any(ch in _UNITS for ch in text):  # 二〇二一: read digit by digit
         return int("".join(str(_DIGITS[ch]) for ch in text))
-    total = digit = 0
-    for ch in text:
-        if ch in _DIGITS:
-            digit = _DIGITS[ch]
-        else:
-            total += (digit or 1) * _UNITS[ch]
-            digit = 0
-    return total + digit
+    return parse_cn(text)
 
 
 def _iso(year: int, month: int, day: int) -> str | None:

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import re
 
+from kg.numerals import parse_cn
+
 __all__ = [
     "ARABIC",
     "CN_NUMERAL",
@@ -43,10 +45,6 @@ __all__ = [
     "to_value",
 ]
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_SMALL = {"十": 10, "百": 100, "千": 1000}
-_BIG = {"万": 10_000, "亿": 100_000_000}
-_CN_ONLY = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 
 #: A Chinese numeral of digits and 十/百/千; 万 and 亿 after it are read as multipliers.
 CN_NUMERAL = r"(?:[零〇一二两三四五六七八九十百]+千?[零〇一二两三四五六七八九十百]*)"
@@ -100,34 +98,6 @@ _DATE = re.compile(
     r"(?:(?:\d{1,2}(?:至|-))?(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?)?(?P<tail>上半年|下半年|以来|至今|底|末)?"
     r"|(?:截至|截止到?)(?P<m2>\d{1,2})月(?:(?P<d2>\d{1,2})日)?"
 )
-
-
-def parse_cn(text: str) -> int | None:
-    """Read a Chinese numeral, or return None when ``text`` is not one.
-
-    Examples
-    --------
-    >>> [parse_cn(t) for t in ("三", "十五", "二十", "一百二十", "百", "三万五千", "两")]
-    [3, 15, 20, 120, 100, 35000, 2]
-    >>> parse_cn("二三") is None
-    True
-    """
-    if not text or not _CN_ONLY.fullmatch(text):
-        return None
-    total = section = 0
-    digit: int | None = None
-    for ch in text:
-        if ch in _DIGITS:
-            if digit and _DIGITS[ch]:
-                return None  # two digits in a row (二三) is not a numeral
-            digit = _DIGITS[ch]
-        elif ch in _SMALL:
-            section += (1 if digit is None else digit) * _SMALL[ch]
-            digit = None
-        else:  # 万 or 亿 closes a group
-            total = (total + (section + (digit or 0) or 1)) * _BIG[ch]
-            section, digit = 0, None
-    return total + section + (digit or 0)
 
 
 def to_value(numeral: str, multiplier: str | None) -> float | None:
