@@ -56,7 +56,7 @@ _GENERIC_STEMS = frozenset(
 _TAILS = frozenset("县区市州旗省盟")
 _LISTED_VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,5}?)、[\u4e00-\u9fff]{2,5}?(社区|村)")
 _TIED_NAME = re.compile(r"([\u4e00-\u9fff]{2,6}?)(街道办事处|街道|社区居委会|社区|居委会|村委会|镇|乡|村)")
-_NOT_IN_STEM = re.compile(r"[各等和及全省市县区州的了在为是与将把对从向作均已被就]")
+_NOT_IN_STEM = re.compile(r"[各等及全省市县区州的了在为是与将把对从作均已被就]")
 _VERB_IN_STEM = re.compile(r"培育|发展|建设|开展|推进|实施|成立|建立|形成|组织")
 _ETHNIC_TAIL = re.compile(r"(?:[\u4e00-\u9fff]{1,6}?族)+(自治州|自治县|自治旗)$")
 

@@ -78,7 +78,7 @@ _RIGHT_OTHER = re.compile(
     r"|^(?:问题|难题|难点|困局|转变|为目标|为主题|目标|要求|标准|称号|荣誉|奖|\d)"
     r"|^(?:向|到|变成|变为|相一致|相结合|相统一|相适应)"
 )
-_LEFT_OTHER = re.compile(r"(?:从|由|向|到|举办|开展|评选出|荣获|获评|列入|被评为|入选|称为|叫做)$")
+_LEFT_OTHER = re.compile(r"(?:从|由|向|到|举办|评选出|荣获|获评|列入|被评为|入选|称为|叫做)$")
 _NOT_NAME = re.compile(r"的|[0-9].*[个名人张户元万亿%]|[a-zA-Z]{2,}|^[a-zA-Z]")
 #: Names that end like a programme, a facility, a device or a group of people are not mechanisms.
 _OTHER_NAME = re.compile(r"(?:工程|项目|行动|活动|计划|大赛|APP|App|平台|系统|站|室|所|中心|馆|基地|园|厅|器|卡|码|小区)$")
@@ -211,7 +211,8 @@ def find_mechanisms(
             definition = text[p.start(1) : p.end(1)]
         if glued is not None:  # 人民调解“四张网”: the label and the quoted name are one name
             start = glued
-        add(start, end, th.lookup(text[start:end]), "quoted", definition)
+        cue = "formula" if _FORMULA.fullmatch(name) else "quoted"
+        add(start, end, th.lookup(text[start:end]), cue, definition)
 
     # 2. thesaurus labels, in the matching view
     for start, end, label in labels:
