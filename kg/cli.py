@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import unicodedata
 from dataclasses import asdict
 from pathlib import Path
 
@@ -113,6 +114,18 @@ def thesaurus_candidates(graph: Path, fmt: str) -> None:
     _emit(rows, fmt, ["label", "count", "cues", "definition", "docs"])
 
 
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell(value: object, width: int) -> str:
+    text = str(value)
+    while _width(text) > width:
+        text = text[:-1]
+    return text + " " * (width - _width(text))
+
+
 def _emit(rows: list[dict], fmt: str, columns: list[str]) -> None:
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -121,9 +134,8 @@ def _emit(rows: list[dict], fmt: str, columns: list[str]) -> None:
         writer.writeheader()
         writer.writerows(rows)
     else:
-        widths = {c: max([len(c), *(len(str(r[c])) for r in rows)]) for c in columns}
-        widths = {c: min(w, 40) for c, w in widths.items()}
-        click.echo("  ".join(c.ljust(widths[c]) for c in columns))
+        widths = {c: min(40, max([_width(c), *(_width(str(r[c])) for r in rows)])) for c in columns}
+        click.echo("  ".join(_cell(c, widths[c]) for c in columns).rstrip())
         for r in rows:
-            click.echo("  ".join(str(r[c])[: widths[c]].ljust(widths[c]) for c in columns))
+            click.echo("  ".join(_cell(r[c], widths[c]) for c in columns).rstrip())
         click.echo(f"({len(rows)} rows)")

@@ -55,6 +55,7 @@ _VAGUE_STEM = re.compile(
     r"^(?:完善|建立|健全|强化|加强|推进|落实|深化|规范|创新)"
 )
 #: 开展农村社区化服务管理试点: a named practice being piloted.
+_PILOT_STEM_NOT = re.compile(r"[和、与及的]|\d")
 _PILOT_NAME = re.compile(r"(?:开展了|启动了|开展|启动)([\u4e00-\u9fff]{4,12}?)试点(?:工作)?")
 _GENERIC_STEM = re.compile(
     r"^(?:工作|运行|长效|管理|协调|联动|保障|激励|监督|考核|评价|体制|工作运行|协同|沟通|"
@@ -98,7 +99,7 @@ class MechanismMention:
     span: Span  #: the name as written (quotes excluded)
     surface: str  #: the name, quotes and spaces stripped
     concept: str | None  #: thesaurus concept id, or None for a candidate
-    cue: str  #: thesaurus | quoted | formula | suffix
+    cue: str  #: thesaurus | quoted | formula | suffix | pilot
     definition: str | None = None  #: a formula's explanation from the text
 
 
@@ -245,9 +246,9 @@ def find_mechanisms(
     # 5. a named practice being piloted: 开展了农村社区化服务管理试点工作
     for m in _PILOT_NAME.finditer(folded):
         stem = m.group(1)
-        if re.search(r"[和、与及的]|\d", stem):
+        if _PILOT_STEM_NOT.search(stem) or _PEOPLE_NAME.search(stem) or _OTHER_NAME.search(stem):
             continue
-        add(m.start(1), m.end(1), th.lookup(stem), "suffix")
+        add(m.start(1), m.end(1), th.lookup(stem), "pilot")
 
     out.sort(key=lambda mm: mm.span.start)
     return out
