@@ -147,6 +147,10 @@ def build(
     extractions, failures = extract_documents(paths, max_bytes=max_bytes, on_progress=on_progress)
     for ex in extractions:
         write_atomic(out / "documents" / f"{ex.document.doc_id}.txt", ex.document.text)
+    kept = {f"{ex.document.doc_id}.txt" for ex in extractions}
+    for stale in (out / "documents").glob("*.txt") if (out / "documents").is_dir() else ():
+        if stale.name not in kept:  # a text from an earlier build of other input: it would mislead
+            stale.unlink()
     export_csv(extractions, out / "export")
     write_graph(build_rdf(extractions, thesaurus=thesaurus_path()), out)
     report = BuildReport(out_dir=out, loaded=len(extractions), failures=failures)

@@ -73,6 +73,15 @@ def test_build_is_idempotent(seed_out: Path, tmp_path: Path) -> None:
         assert (seed_out / rel).read_bytes() == (again / rel).read_bytes(), rel
 
 
+def test_rebuilding_into_the_same_folder_drops_texts_of_documents_no_longer_given(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build([SEEDS], out)
+    build([SEEDS / "002_0e9deacc55aac3d8.txt"], out)
+    docs = _rows(out / "export" / "documents.csv")
+    assert [r["doc"] for r in docs] == ["002_0e9deacc55aac3d8.txt"]
+    assert sorted(p.stem for p in (out / "documents").glob("*.txt")) == [docs[0]["doc_id"]]
+
+
 def test_seed_003_site_footer_yields_no_fact(seed_out: Path) -> None:
     raw = (SEEDS / "003_d900f653fe6bde40.txt").read_text(encoding="utf-8")
     marker = raw.index("原文链接")
