@@ -77,7 +77,8 @@ _UNIT_RE = "|".join(
 #: A numeral with its qualifiers, multiplier, unit and per-unit suffix. Groups: num, q1/q2
 #: (余/多 before or after the multiplier), mult, pct, unit, per (/月, /人/年), q3 (以上, 左右 …).
 QUANTITY = re.compile(
-    rf"(?P<num>{ARABIC}|{CN_NUMERAL}) ?(?P<q1>余|多)?(?P<mult>千万|百万|[万亿]|千(?![米克瓦]))?(?P<q2>余|多)?"
+    # A Chinese numeral counts only as a quantity with its unit, so one without is skipped at once.
+    rf"(?P<num>{ARABIC}|{CN_NUMERAL}(?=(?:余|多)?(?:千万|百万|[万亿]|千)?(?:余|多)? ?(?:%|{_UNIT_RE}))) ?(?P<q1>余|多)?(?P<mult>千万|百万|[万亿]|千(?![米克瓦]))?(?P<q2>余|多)?"
     rf" ?(?:(?P<pct>%)|(?P<unit>{_UNIT_RE})"
     r"(?P<per>/(?:人/|户/)?[月年日天]|/人次|/人|/户|/平方米|/亩|/小时|/次)?)?(?P<q3>以上|左右|以下|以内)?"
 )
