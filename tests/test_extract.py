@@ -104,6 +104,12 @@ def test_a_formula_keeps_the_explanation_that_follows_it_as_its_definition() -> 
     assert m.definition == "1个网格党支部+3支队伍+N个志愿团体"
 
 
+def test_a_formula_explanation_may_follow_a_few_words_later_and_hold_parentheses() -> None:
+    text = "健全“2+3+N”的联动机制(2即镇村两级;3即公安、司法、综合执法(含城管)三个部门;N即其他单位)。"
+    (m,) = [m for m in find_mechanisms("t", text) if m.cue == "formula"]
+    assert m.definition == "2即镇村两级;3即公安、司法、综合执法(含城管)三个部门;N即其他单位"
+
+
 def test_labels_after_deng_name_a_category_and_abolished_practices_are_not_adopted() -> None:
     th = load_thesaurus()
     found = find_mechanisms("t", "利用“院坝会”等议事协商机制;撤销了“一站式”服务大厅。", thesaurus=th)

@@ -44,7 +44,9 @@ _SHORT_PAREN = re.compile(r"\([^()\n]{1,4}\)")
 _KEPT = re.compile("[^" + re.escape("".join(sorted(_VIEW_DROP))) + "\0]+")
 _QUOTED = re.compile(r"[“\"‘”]([^“”\"‘’\n。;!?]{1,24})[”\"’]")
 _FORMULA = re.compile(r"\d{1,4}(?:\+\d{1,4})*\+[XNxn]|\d{1,4}(?:\+\d{1,4}){2,}")
-_PAREN_AFTER = re.compile(r"\(([^()]{4,160})\)")
+_PAREN_BODY = r"\(((?:[^()\n]|\([^()\n]{0,10}\)){4,400})\)"  # one level of (市) inside is fine
+_PAREN_AFTER = re.compile(_PAREN_BODY)
+_PAREN_NEAR = re.compile(r"[^()\n。;]{0,30}?" + _PAREN_BODY)
 _SUFFIX_NAME = re.compile(
     r"(?:建立健全|建立完善|全面推行|建立|健全|完善|推行|实行|落实|深化|强化|探索|创新)(?:了)?"
     r"(?:全市|全州|全县|全区)?((?:[\u4e00-\u9fff+]|\([\u4e00-\u9fff]{1,4}\)){2,12}?)(工作法|制度|机制|责任制)"
@@ -206,10 +208,7 @@ def find_mechanisms(
         if not _is_mechanism(judged, left, right):
             blocked.append((start, end))
             continue
-        definition = None
-        p = _PAREN_AFTER.match(folded, m.end())
-        if p:
-            definition = text[p.start(1) : p.end(1)]
+        definition = _definition_after(text, folded, m.end(), formula=bool(_FORMULA.fullmatch(name)))
         if glued is not None:  # 人民调解“四张网”: the label and the quoted name are one name
             start = glued
         cue = "formula" if _FORMULA.fullmatch(name) else "quoted"
@@ -227,11 +226,7 @@ def find_mechanisms(
     for m in _formulas(folded):
         if in_paren(m.start()) or _FACILITY_AFTER.match(folded, m.end(), m.end() + 16):
             continue
-        definition = None
-        p = _PAREN_AFTER.search(folded, m.end(), min(len(folded), m.end() + 30))
-        if p and ("即" in p.group(1) or "+" in p.group(1) or "、" in p.group(1)):
-            definition = text[p.start(1) : p.end(1)]
-        add(m.start(), m.end(), th.lookup(m.group()), "formula", definition)
+        add(m.start(), m.end(), th.lookup(m.group()), "formula", _definition_after(text, folded, m.end(), formula=True))
 
     # 4. unquoted names ending in 制度/机制/工作法 right after an instituting verb
     for m in _SUFFIX_NAME.finditer(folded):
@@ -252,6 +247,17 @@ def find_mechanisms(
 
     out.sort(key=lambda mm: mm.span.start)
     return out
+
+
+def _definition_after(text: str, folded: str, end: int, *, formula: bool) -> str | None:
+    """The explanation in parentheses after a name: right after it, or for a formula within
+    the next few words when it reads like one (1即…, 1名…+…, 一个核心、一项品牌…)."""
+    p = _PAREN_AFTER.match(folded, end)
+    if p is None and formula:
+        p = _PAREN_NEAR.match(folded, end)
+        if p and not any(cue in p.group(1) for cue in ("即", "+", "、")):
+            p = None
+    return text[p.start(1) : p.end(1)] if p else None
 
 
 def _formulas(folded: str) -> list[re.Match[str]]:
