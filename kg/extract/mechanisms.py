@@ -85,7 +85,11 @@ _LEFT_OTHER = re.compile(r"(?:从|由|向|到|举办|评选出|荣获|获评|列
 _NOT_NAME = re.compile(r"的|[0-9].*[个名人张户元万亿%]|[a-zA-Z]{2,}|^[a-zA-Z]")
 #: Names that end like a programme, a facility, a device or a group of people are not mechanisms.
 _OTHER_NAME = re.compile(r"(?:工程|项目|行动|活动|计划|大赛|APP|App|平台|系统|站|室|所|中心|馆|基地|园|厅|器|卡|码|小区)$")
-_PEOPLE_NAME = re.compile(r"(?:委员|代表|成员|干部|人员|党员|群众|志愿者|团|队|嫂|舅)$")
+#: Names of people and groups of people: roles (委员, 党员), teams (服务队) and the kinship
+#: words volunteer brands use (老娘舅, 渔嫂, 大妈, 阿姨).
+_PEOPLE_NAME = re.compile(
+    r"(?:委员|代表|成员|干部|人员|党员|群众|志愿者|团|队|嫂|舅|姐|妈|姨|婶|叔|哥|娘|爷|奶)$"
+)
 _COINAGE = re.compile(rf"^[{_NUMERALS}][\u4e00-\u9fff]{{0,3}}[{_NUMERALS}]|^[{_NUMERALS}][个项方组微社治长办级]")
 
 
