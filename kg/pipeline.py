@@ -94,7 +94,7 @@ def extract_document(
         adoptions=tuple(adoptions),
         agencies=tuple(extract_agencies(ctx)),
         policies=tuple(extract_policies(ctx)),
-        programs=tuple(extract_programs(ctx, taken)),
+        programs=tuple(extract_programs(ctx, taken, frozenset(m.surface for m in mechanisms))),
         metrics=tuple(extract_metrics(ctx)),
         candidates=tuple(candidates),
         places=tuple(sorted({m.place.key: m.place for m in mentions}.values(), key=lambda p: p.key)),

@@ -188,6 +188,21 @@ def test_one_key_per_organisation_however_it_is_written() -> None:
     assert common_name(gaz.resolve("红河州")) == "红河州"
 
 
+# --- programmes ------------------------------------------------------------------------------
+def test_programmes_are_quoted_projects_apps_and_named_platforms_but_not_mechanisms() -> None:
+    from kg.extract.programs import find_program_names
+
+    text = (
+        "开展“邻里守望”专项行动,依托“智慧楼道”平台和“美丽乡村”APP,建设全县基层治理信息平台,"
+        "打造“红色老娘舅”调解品牌,打通服务群众的“最后一百米”,推行“红色物业”。"
+    )
+    assert [n for n, _, _ in find_program_names(text)] == [
+        "邻里守望专项行动", "智慧楼道", "美丽乡村APP", "全县基层治理信息平台", "红色老娘舅"
+    ]
+    ex = _extract(text)
+    assert "红色物业" not in {p.name for p in ex.programs}
+
+
 # --- policies --------------------------------------------------------------------------------
 def test_policy_titles_survive_missing_brackets_and_newspapers_are_not_policies() -> None:
     text = "据《人民日报》报道,印发《社区工作准入清单》,修订社区议事规则》,形成《实施办法(征求意见稿),拟报批。"
