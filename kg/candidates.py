@@ -20,7 +20,7 @@ __all__ = ["CandidateSummary", "list_candidates"]
 class CandidateSummary:
     label: str
     count: int  #: documents that name it
-    cues: str  #: how it was found: quoted | formula | suffix
+    cues: str  #: how it was found: quoted | formula | suffix | pilot
     definition: str  #: the first explanation the text gave, if any
     example: str  #: one evidence sentence
     docs: str  #: the documents, by file name

@@ -11,7 +11,7 @@ import csv
 import json
 import sys
 import unicodedata
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 
 import click
@@ -105,13 +105,13 @@ def thesaurus() -> None:
 @format_option
 def thesaurus_candidates(graph: Path, fmt: str) -> None:
     """List mechanism names found in the documents but missing from the thesaurus, with counts."""
-    from kg.candidates import list_candidates
+    from kg.candidates import CandidateSummary, list_candidates
 
     try:
         rows = [asdict(c) for c in list_candidates(graph)]
     except KGError as err:
         raise click.ClickException(str(err)) from err
-    _emit(rows, fmt, ["label", "count", "cues", "definition", "docs"])
+    _emit(rows, fmt, ["label", "count", "cues", "definition", "docs"], [f.name for f in fields(CandidateSummary)])
 
 
 def _width(text: str) -> int:
@@ -126,11 +126,12 @@ def _cell(value: object, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
-def _emit(rows: list[dict], fmt: str, columns: list[str]) -> None:
+def _emit(rows: list[dict], fmt: str, columns: list[str], fields: list[str] | None = None) -> None:
+    """Print ``rows``: ``columns`` in a table, every one of ``fields`` in CSV and JSON."""
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else columns, lineterminator="\n")
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields or columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
     else:

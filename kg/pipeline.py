@@ -13,10 +13,12 @@ gives byte-identical files):
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from kg.errors import LoadError
 from kg.export import export_csv
@@ -37,6 +39,8 @@ from loaders import iter_document_paths, load_document
 from loaders.metadata import extract_metadata
 
 __all__ = ["extract_document", "extract_documents", "build", "BuildReport"]
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -91,15 +95,24 @@ def extract_document(
         document=doc,
         meta=meta,
         place=jurisdiction,
-        adoptions=tuple(adoptions),
-        agencies=tuple(extract_agencies(ctx)),
+        adoptions=_body(adoptions),
+        agencies=_body(extract_agencies(ctx)),
         policies=tuple(extract_policies(ctx)),
-        programs=tuple(extract_programs(ctx, taken, frozenset(m.surface for m in mechanisms))),
-        metrics=tuple(extract_metrics(ctx)),
-        candidates=tuple(candidates),
+        programs=_body(extract_programs(ctx, taken, frozenset(m.surface for m in mechanisms))),
+        metrics=_body(extract_metrics(ctx)),
+        candidates=_body(candidates),
         places=tuple(sorted({m.place.key: m.place for m in mentions}.values(), key=lambda p: p.key)),
         place_mentions=tuple((m.place.key, m.span) for m in mentions),
     )
+
+
+#: A line citing where the text comes from (资料来源：据…改写) describes the document; it states no fact.
+_SOURCE_LINE = re.compile(r"^[(（]?(?:资料来源|信息来源|来源|原文链接|转载自|本文来源)[:：]")
+
+
+def _body(facts: Iterable[T]) -> tuple[T, ...]:
+    """Facts whose evidence is not a source-citation line."""
+    return tuple(f for f in facts if not _SOURCE_LINE.match(f.evidence.text))  # type: ignore[attr-defined]
 
 
 def extract_documents(
@@ -145,6 +158,7 @@ def build(
     if on_start is not None:
         on_start(len(paths))
     extractions, failures = extract_documents(paths, max_bytes=max_bytes, on_progress=on_progress)
+    graph = build_rdf(extractions, thesaurus=thesaurus_path())  # everything in memory before anything is written
     for ex in extractions:
         write_atomic(out / "documents" / f"{ex.document.doc_id}.txt", ex.document.text)
     kept = {f"{ex.document.doc_id}.txt" for ex in extractions}
@@ -152,7 +166,7 @@ def build(
         if stale.name not in kept:  # a text from an earlier build of other input: it would mislead
             stale.unlink()
     export_csv(extractions, out / "export")
-    write_graph(build_rdf(extractions, thesaurus=thesaurus_path()), out)
+    write_graph(graph, out)
     report = BuildReport(out_dir=out, loaded=len(extractions), failures=failures)
     for kind in ("adoptions", "agencies", "policies", "programs", "metrics", "candidates"):
         report.facts[kind] = sum(len(getattr(ex, kind)) for ex in extractions)

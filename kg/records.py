@@ -117,7 +117,7 @@ class Place:
     """A resolved administrative division, or a sub-county place within one."""
 
     name: str  #: full name, e.g. 红河哈尼族彝族自治州, 长征路街道
-    code: str | None  #: 12-digit-free 6-digit division code for county level and above
+    code: str | None  #: 6-digit division code (county level and above); None below county level
     level: str  #: province | city | county | town | village | country
     parent: Place | None = None
 
@@ -203,7 +203,7 @@ class Candidate:
 
     doc_id: str
     label: str
-    cue: str  #: quoted | formula | suffix
+    cue: str  #: quoted | formula | suffix | pilot
     definition: str | None
     mention: Span
     evidence: Span

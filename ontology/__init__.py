@@ -37,5 +37,5 @@ def shapes_path() -> Path:
 
 
 def thesaurus_path() -> Path:
-    """The SKOS thesaurus of governance mechanisms, ``mechanisms.ttl`` (may not exist yet)."""
+    """The SKOS thesaurus of governance mechanisms, ``mechanisms.ttl``."""
     return _path("mechanisms.ttl")

@@ -156,6 +156,12 @@ def test_every_adoption_mention_lies_inside_its_evidence_sentence() -> None:
         assert a.evidence.start <= a.mention.start < a.mention.end <= a.evidence.end
 
 
+def test_a_source_citation_line_states_no_fact() -> None:
+    ex = _extract("全市推行网格化管理。\n资料来源：据北京市人民政府网站关于“接诉即办”和“红色物业”的报道改写，覆盖率达95%。")
+    assert {a.mechanism for a in ex.adoptions} == {"网格化管理"}
+    assert not ex.metrics and "北京市人民政府" not in {a.name for a in ex.agencies}
+
+
 # --- agencies --------------------------------------------------------------------------------
 def test_agency_names_take_the_place_the_context_implies() -> None:
     ex = _extract("市委、市政府高度重视,市民政局会同市财政局、人社局推进。自治区民政厅给予指导。")

@@ -1,6 +1,6 @@
 """Find governance mechanisms named in a document.
 
-Four routes, each yielding :class:`MechanismMention` records with checked offsets:
+Five routes, each yielding :class:`MechanismMention` records with checked offsets:
 
 1. **thesaurus** — any label of ``ontology/mechanisms.ttl``, matched in a view of
    the text without quotes, spaces, 、 and short parenthetical asides, so
@@ -10,8 +10,9 @@ Four routes, each yielding :class:`MechanismMention` records with checked offset
    健全…, or shaped like a numbered coinage (一核三联五治五化, 二长三员);
 3. **formula** — numeric formulas such as 1+2+X, 1+4+N, 1141+X, with the
    explanation in a following parenthesis kept as the definition;
-4. **suffix** — an unquoted name ending in 制度/机制/制/工作法 right after a verb
-   that institutes it (建立容错免责机制).
+4. **suffix** — an unquoted name ending in 制度/机制/工作法 right after a verb
+   that institutes it (建立容错免责机制);
+5. **pilot** — a named practice being piloted (开展农村社区化服务管理试点).
 
 Quoted phrases that are slogans, goals or problems (“最后一百米”, 从“粗放”到“精细”,
 “看得见管不着”问题), programmes (“…”工程/行动/APP) and counts are not mechanisms.

@@ -1,13 +1,14 @@
 """Programmes: named projects, platforms, apps, campaigns and brands of volunteer teams.
 
-Three routes:
+Four routes:
 
 - a quoted name with a programme word in it or right after it (“雪亮工程”,
   “智慧村社”平台, “我为企业减负担”专项行动, “美丽开远”APP), or naming a team or a
   people's brand (“红色老娘舅”, “青年帮帮团”);
 - an app written as such (蒙自通APP, 掌上基层APP);
 - an unquoted platform, system, database or project name right after a verb that
-  builds, runs or uses it (设计建设银川市市域社会治理信息平台, 依托全国一体化在线政务服务平台).
+  builds, runs or uses it (设计建设银川市市域社会治理信息平台, 依托全国一体化在线政务服务平台);
+- a platform named after its place (红河州城市社区公共服务综合信息平台).
 
 A name the mechanism finder took is a mechanism, not a programme, and slogans in
 quotes (“最后一百米”) are neither.
@@ -38,6 +39,7 @@ _QUOTED = re.compile(r"[“\"]([^“”\"\n。;,]{2,20})[”\"]")
 _NAME_END = re.compile(_PROGRAM_WORD + r"$|(?:团|队|嫂|舅|娘舅|大妈|大姐)$")
 _AFTER = re.compile(r"(APP|App|app)|[\u4e00-\u9fff]{0,4}?" + _PROGRAM_WORD)
 _APP_WORD = re.compile(r"APP|App|app")
+_LEAD_VERB = re.compile(r"(?:推行|推广|依托|通过|利用|使用|开发|上线|启用|建设|建立|打造|下载|注册|登录|关注)")
 _NOT_IN_NAME = set("托过在用的和与及、将把对向为是了着,,。;:")
 _BUILT = re.compile(
     r"(?:设计建设|建设|建成|搭建|打造|开发|上线|启用|依托|利用|通过|接入|推进|实施|启动|组织实施|完善)"
@@ -71,8 +73,16 @@ def find_program_names(text: str) -> list[tuple[str, int, int]]:
         start = m.start()
         while start > max(0, m.start() - 8) and "\u4e00" <= text[start - 1] <= "\u9fff" and text[start - 1] not in _NOT_IN_NAME:
             start -= 1
+        lead = _LEAD_VERB.match(text, start, m.start())
+        if lead:
+            start = lead.end()
         name = text[start : m.end()]
-        reached_stop = start == 0 or not ("\u4e00" <= text[start - 1] <= "\u9fff") or text[start - 1] in _NOT_IN_NAME
+        reached_stop = (
+            lead is not None
+            or start == 0
+            or not ("\u4e00" <= text[start - 1] <= "\u9fff")
+            or text[start - 1] in _NOT_IN_NAME
+        )
         if m.start() - start >= 2 and reached_stop and not _VAGUE.search(name):
             out.append((name, start, m.end()))
     for m in _BUILT.finditer(text):
