@@ -122,8 +122,9 @@ def test_a_label_inside_a_quoted_programme_name_does_not_count() -> None:
 
 
 def test_an_unquoted_name_after_an_instituting_verb_is_a_candidate_unless_it_is_vague() -> None:
-    found = [m.surface for m in find_mechanisms("t", "建立网格员轮岗交流机制,完善年终绩效考核机制。") if m.cue == "suffix"]
-    assert found == ["网格员轮岗交流机制"]
+    text = "建立网格员轮岗交流机制,完善年终绩效考核机制,强化条块联动,创新基层社会治理模式。"
+    found = [m.surface for m in find_mechanisms("t", text) if m.cue == "suffix"]
+    assert found == ["网格员轮岗交流机制", "条块联动"]
 
 
 # --- adoptions -------------------------------------------------------------------------------

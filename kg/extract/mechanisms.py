@@ -10,8 +10,9 @@ Five routes, each yielding :class:`MechanismMention` records with checked offset
    健全…, or shaped like a numbered coinage (一核三联五治五化, 二长三员);
 3. **formula** — numeric formulas such as 1+2+X, 1+4+N, 1141+X, with the
    explanation in a following parenthesis kept as the definition;
-4. **suffix** — an unquoted name ending in 制度/机制/工作法 right after a verb
-   that institutes it (建立容错免责机制);
+4. **suffix** — an unquoted name ending in 制度/机制/工作法/模式/联动/共治 right after
+   a verb that institutes it (建立容错免责机制, 强化条块联动), unless it only describes
+   a field (基层社会治理模式) or an arrangement any office has (年终绩效考核机制);
 5. **pilot** — a named practice being piloted (开展农村社区化服务管理试点).
 
 Quoted phrases that are slogans, goals or problems (“最后一百米”, 从“粗放”到“精细”,
@@ -50,13 +51,14 @@ _PAREN_AFTER = re.compile(_PAREN_BODY)
 _PAREN_NEAR = re.compile(r"[^()\n。;]{0,30}?" + _PAREN_BODY)
 _SUFFIX_NAME = re.compile(
     r"(?:建立健全|建立完善|全面推行|建立|健全|完善|推行|实行|落实|深化|强化|探索|创新)(?:了)?"
-    r"(?:全市|全州|全县|全区)?((?:[\u4e00-\u9fff+]|\([\u4e00-\u9fff]{1,4}\)){2,12}?)(工作法|制度|机制|责任制)"
+    r"(?:全市|全州|全县|全区)?((?:[\u4e00-\u9fff+]|\([\u4e00-\u9fff]{1,4}\)){2,12}?)(工作法|制度|机制|责任制|模式|联动|共治)"
 )
 #: Stems that describe any arrangement (多方参与机制, 年终绩效考核机制) rather than name one.
 _VAGUE_STEM = re.compile(
     r"相关|保障|考核|激励|参与|联动|帮扶|绩效|多元|工作(?!法)|体系|各项|有关|管理|学习|"
     r"^(?:完善|建立|健全|强化|加强|推进|落实|深化|规范|创新)"
 )
+_GENERIC_FIELD = re.compile(r"(?:治理|管理|服务|工作|发展|建设)$")
 #: 开展农村社区化服务管理试点: a named practice being piloted.
 _PILOT_STEM_NOT = re.compile(r"[和、与及的]|\d")
 _PILOT_NAME = re.compile(r"(?:开展了|启动了|开展|启动)([\u4e00-\u9fff]{4,12}?)试点(?:工作)?")
@@ -233,12 +235,14 @@ def find_mechanisms(
             continue
         add(m.start(), m.end(), th.lookup(m.group()), "formula", _definition_after(text, folded, m.end(), formula=True))
 
-    # 4. unquoted names ending in 制度/机制/工作法 right after an instituting verb
+    # 4. unquoted names ending in 制度/机制/工作法/模式/联动/共治 right after an instituting verb
     for m in _SUFFIX_NAME.finditer(folded):
         stem, tail = m.group(1), m.group(2)
         if _GENERIC_STEM.match(stem) or len(_GENERIC_TAIL.sub("", stem)) < 2 or "的" in stem:
             continue
         if _VAGUE_STEM.search(stem) and "+" not in stem:
+            continue
+        if tail == "模式" and _GENERIC_FIELD.search(stem):  # 基层社会治理模式 describes, it does not name
             continue
         start, end = m.start(1), m.end(2)
         add(start, end, th.lookup(stem + tail) or th.lookup(stem), "suffix")
