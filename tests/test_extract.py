@@ -91,6 +91,8 @@ def test_a_local_form_keeps_its_name_and_points_at_its_canonical_mechanism() -> 
         ("建立了“接单”事项清单和部门“报到”响应制度。", []),
         ("开展“社区接单”试点。", ["社区接单"]),
         ("吸纳“两代表一委员”参与调解。", []),
+        ("开展“专职调解员”试点,形成“小事不出组、大事不出村、难事不出镇”的要求。", []),
+        ("建立“村里点单、部门接单、群众评单”服务责任捆绑机制。", ["村里点单、部门接单、群众评单"]),
     ],
 )
 def test_quoted_names_count_only_when_their_context_marks_a_working_method(text: str, expected: list[str]) -> None:

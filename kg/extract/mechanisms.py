@@ -90,6 +90,8 @@ _NOT_NAME = re.compile(r"的|[0-9].*[个名人张户元万亿%]|[a-zA-Z]{2,}|^[a
 _OTHER_NAME = re.compile(r"(?:工程|项目|行动|活动|计划|大赛|APP|App|平台|系统|站|室|所|中心|馆|基地|园|厅|器|卡|码|小区)$")
 #: Names of people and groups of people: roles (委员, 党员), teams (服务队) and the kinship
 #: words volunteer brands use (老娘舅, 渔嫂, 大妈, 阿姨).
+_MECH_NOUN_NEAR = re.compile(r"[^,;。]{0,12}?(?:机制|模式|制度|工作法)")
+_ROLE_NAME = re.compile(r"[^一二三四五六七八九十两]员$")  # 调解员, 网格员 (but 二长三员 is a model)
 _PEOPLE_NAME = re.compile(
     r"(?:委员|代表|成员|干部|人员|党员|群众|志愿者|团|队|嫂|舅|姐|妈|姨|婶|叔|哥|娘|爷|奶)$"
 )
@@ -250,7 +252,7 @@ def find_mechanisms(
     # 5. a named practice being piloted: 开展了农村社区化服务管理试点工作
     for m in _PILOT_NAME.finditer(folded):
         stem = m.group(1)
-        if _PILOT_STEM_NOT.search(stem) or _PEOPLE_NAME.search(stem) or _OTHER_NAME.search(stem):
+        if _PILOT_STEM_NOT.search(stem) or _PEOPLE_NAME.search(stem) or _ROLE_NAME.search(stem) or _OTHER_NAME.search(stem):
             continue
         add(m.start(1), m.end(1), th.lookup(stem), "pilot")
 
@@ -315,7 +317,9 @@ def _is_mechanism(name: str, left: str, right: str) -> bool:
     numbered = len(re.findall(f"[{_NUMERALS}]", core)) >= 2
     if len(core) < 2 or len(core) > 16 or _NOT_NAME.search(name) or (_OTHER_NAME.search(core) and not numbered):
         return False
-    if _PEOPLE_NAME.search(core):  # 两代表一委员: a group of people
+    if _PEOPLE_NAME.search(core) or _ROLE_NAME.search(core):  # 两代表一委员, 专职调解员: people
+        return False
+    if len(re.split(r"[、,]", name)) >= 3 and not _MECH_NOUN_NEAR.match(right):  # 小事不出村、大事不出镇、…: a slogan
         return False
     if re.fullmatch(r"十[一二三四五六七八九]五", core):  # 十四五: a five-year planning period
         return False
