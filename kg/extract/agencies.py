@@ -60,7 +60,8 @@ _ALIASES = [  # written forms → one key per organisation
     ("城市管理局", "城管局"), ("人民政府", "政府"), ("人民法院", "法院"), ("人民检察院", "检察院"),
     ("社区建设领导小组", "城乡社区建设领导小组"), ("城乡城乡", "城乡"),
 ]
-_DEPARTMENT_RX = re.compile(trie_pattern(DEPARTMENTS))
+#: A department name follows a place or level word (…市, …区, 镇) or a list separator (市财政局、医保局).
+_DEPARTMENT_RX = re.compile("(?<=[省市州县区旗盟镇乡、和及与])" + trie_pattern(DEPARTMENTS))
 _PERSON_AFTER = re.compile(r"[员会书常主副]")
 _LEVEL = "(?P<level>自治区|自治州|省|市|州|县|区|旗|盟)"
 #: National bodies, written without a place.

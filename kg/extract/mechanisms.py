@@ -133,6 +133,29 @@ class ViewIndex:
         return self._orig_starts[i] + pos - self._view_starts[i]
 
 
+class _Intervals:
+    """Non-overlapping ``[start, end)`` intervals, kept sorted for bisect look-ups."""
+
+    __slots__ = ("_starts", "_ends")
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect_right(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_right(self._starts, end - 1) - 1  # the last interval starting before ``end``
+        return i >= 0 and self._ends[i] > start
+
+    def covers(self, start: int, end: int) -> bool:
+        i = bisect_right(self._starts, start) - 1
+        return i >= 0 and self._ends[i] >= end
+
+
 def matching_view(folded: str) -> tuple[str, ViewIndex]:
     """``folded`` without quotes, spaces, 、 , · and short (…) asides, and where each kept char came from."""
     blanked = _SHORT_PAREN.sub(lambda m: "\0" * len(m.group()), folded)
@@ -163,10 +186,10 @@ def find_mechanisms(
     th = thesaurus or load_thesaurus()
     folded = fold(text) if folded is None else folded
     out: list[MechanismMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Intervals()
 
     def free(start: int, end: int) -> bool:
-        return not any(start < e and s < end for s, e in taken)
+        return not taken.overlaps(start, end)
 
     def add(start: int, end: int, concept: str | None, cue: str, definition: str | None = None) -> None:
         while start < end and folded[start] in "“”\"‘’ ":
@@ -178,7 +201,7 @@ def find_mechanisms(
         span = Span.of(text, doc_id, start, end)
         surface = "".join(ch for ch in span.text if ch not in "“”\"‘’「」『』 \t")
         out.append(MechanismMention(span=span, surface=surface, concept=concept, cue=cue, definition=definition))
-        taken.append((start, end))
+        taken.add(start, end)
 
     parens = [(m.start(), m.end()) for m in _PAREN.finditer(folded)]
     paren_starts = [s for s, _ in parens]
@@ -199,12 +222,12 @@ def find_mechanisms(
     for i in range(len(quoted) - 2, -1, -1):
         if folded[quoted[i].end() : quoted[i + 1].start()] in ("", "、", "和", "与", "及"):
             run_end[i] = run_end[i + 1]
-    blocked: list[tuple[int, int]] = []  # quoted non-mechanisms (programmes, slogans): no label inside counts
+    blocked = _Intervals()  # quoted non-mechanisms (programmes, slogans): no label inside counts
     for m, after in zip(quoted, run_end):
         name = m.group(1).strip()
         start, end = m.start(1), m.end(1)
         if in_paren(start):
-            blocked.append((start, end))
+            blocked.add(start, end)
             continue
         concept = th.lookup(name) or th.lookup(_strip_tail(name))
         if concept is not None:
@@ -215,7 +238,7 @@ def find_mechanisms(
         right = folded[after : after + 16]
         judged = text[glued : m.start()] + name if glued is not None else name
         if not _is_mechanism(judged, left, right):
-            blocked.append((start, end))
+            blocked.add(start, end)
             continue
         definition = _definition_after(text, folded, m.end(), formula=bool(_FORMULA.fullmatch(name)))
         if glued is not None:  # 人民调解“四张网”: the label and the quoted name are one name
@@ -227,7 +250,7 @@ def find_mechanisms(
     for start, end, label in labels:
         if _org_follows(folded, end) or _category_word(folded, start) or _negated(folded, start):
             continue
-        if any(s <= start and end <= e for s, e in blocked):
+        if blocked.covers(start, end):
             continue
         add(start, end, th.by_label[label], "thesaurus")
 

@@ -41,11 +41,13 @@ _AFTER = re.compile(r"(APP|App|app)|[\u4e00-\u9fff]{0,4}?" + _PROGRAM_WORD)
 _APP_WORD = re.compile(r"APP|App|app")
 _LEAD_VERB = re.compile(r"(?:推行|推广|依托|通过|利用|使用|开发|上线|启用|建设|建立|打造|下载|注册|登录|关注)")
 _NOT_IN_NAME = set("托过在用的和与及、将把对向为是了着,,。;:")
-_BUILT = re.compile(
-    r"(?:设计建设|建设|建成|搭建|打造|开发|上线|启用|依托|利用|通过|接入|推进|实施|启动|组织实施|完善)"
-    r"((?:[\u4e00-\u9fffA-Za-z0-9+]){3,24}?(?:信息平台|服务平台|管理平台|综合平台|治理平台|平台|信息系统|系统|"
-    r"数据库|资源库|共享库|资源池|工程|政法网|信息网))(?![\u4e00-\u9fff]{0,2}(?:建设|功能|项目))?"
+_BUILT_VERB = re.compile(r"设计建设|建设|建成|搭建|打造|开发|上线|启用|依托|利用|通过|接入|推进|实施|启动|组织实施|完善")
+#: What a built thing is called: found first, then the verb before it is looked for.
+_BUILT_KIND = re.compile(
+    r"(?:信息平台|服务平台|管理平台|综合平台|治理平台|平台|信息系统|系统|数据库|资源库|共享库|资源池|工程|政法网|信息网)"
+    r"(?![\u4e00-\u9fff]{0,2}(?:建设|功能|项目))"
 )
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9+]+$")
 #: A phrase, not a name: quantifiers, verbs of doing (进行, 开展) and leading verbs of improving.
 _VAGUE = re.compile(r"等|各类|相关|有关|进行|开展|实施|^(?:规范|加强|完善|推进|建设|强化|提升)")
 _NOT_A_NAME = re.compile(r"的|[,、;和与及]|^(?:各类|相关|有关|一体化|信息化|数字化|现代化|各级|全市|全州|全县)?(?:平台|系统|网)$")
@@ -85,10 +87,15 @@ def find_program_names(text: str) -> list[tuple[str, int, int]]:
         )
         if m.start() - start >= 2 and reached_stop and not _VAGUE.search(name):
             out.append((name, start, m.end()))
-    for m in _BUILT.finditer(text):
-        name = m.group(1)
-        if not _NOT_A_NAME.search(name) and not _VAGUE.search(name):
-            out.append((name, m.start(1), m.end(1)))
+    for m in _BUILT_KIND.finditer(text):
+        window_start = max(0, m.start() - 26)
+        verbs = list(_BUILT_VERB.finditer(text, window_start, m.start()))
+        if not verbs:
+            continue
+        start = verbs[-1].end()
+        name = text[start : m.end()]
+        if 3 <= m.start() - start and _NAME_CHARS.match(name) and not _NOT_A_NAME.search(name) and not _VAGUE.search(name):
+            out.append((name, start, m.end()))
     out.sort(key=lambda t: (t[1], -(t[2] - t[1])))
     kept: list[tuple[str, int, int]] = []
     for item in out:  # one name per place in the text
