@@ -48,7 +48,10 @@ _WILL = re.compile(
 )
 _PILOT = re.compile(r"试点|试行|先行先试|试验区")
 _FUTURE_YEAR = re.compile(r"到(20\d\d)年")
-_START_YEAR = re.compile(r"(20\d\d|19\d\d)年[^。;,]{0,12}?(?:起|开始|以来|始|启动|推行|建立|出台|制定|实施|印发)|(?:始于|起于|自)(20\d\d|19\d\d)年")
+_START_YEAR = re.compile(
+    r"(20\d\d|19\d\d|今年|本年)[年]?[^。;,]{0,12}?(?:起|开始|以来|始|启动|推行|建立|出台|制定|实施|印发)"
+    r"|(?:始于|起于|自|从)(20\d\d|19\d\d|今年|本年)"
+)
 
 
 class _Cues:
@@ -82,10 +85,17 @@ def status_of(
     return "implemented"
 
 
-def year_of(sentence: str, pos: int) -> int | None:
-    """The year the text gives for the start of what is named at ``pos``, if any."""
-    for m in _START_YEAR.finditer(sentence[: pos + 40]):
-        return int(m.group(1) or m.group(2))
+def year_of(sentence: str, pos: int, *, this_year: int | None = None) -> int | None:
+    """The year the text gives for the start of what is named at ``pos``, if any.
+
+    今年 (this year) is the document's own year, ``this_year``.
+
+    >>> year_of("2019年起全面推行积分制", 8), year_of("从今年5月开始推行积分制", 9, this_year=2020)
+    (2019, 2020)
+    """
+    for m in _START_YEAR.finditer(sentence, 0, pos):  # the cue comes before the name
+        year = m.group(1) or m.group(2)
+        return this_year if year in ("今年", "本年") else int(year)
     return None
 
 
@@ -98,6 +108,8 @@ def _clause(sentence: str, pos: int) -> str:
 def build_adoptions(ctx: DocContext, mentions: list[MechanismMention], thesaurus: Thesaurus) -> list[Adoption]:
     """One adoption per (place, mechanism) in a document: strongest status, earliest year."""
     published_year = int(ctx.meta.published[:4]) if ctx.meta.published else None
+    # the document's own year: the date it was signed, else published (今年 means that year)
+    this_year = int(ctx.meta.signed[:4]) if ctx.meta.signed and not ctx.meta.signed_uncertain else published_year
     merged: dict[tuple[str, str], Adoption] = {}
     cues: dict[int, _Cues] = {}
     for mm in mentions:
@@ -114,7 +126,7 @@ def build_adoptions(ctx: DocContext, mentions: list[MechanismMention], thesaurus
             published_year=published_year,
             cues=cues[sentence.start],
         )
-        year = year_of(folded_sentence, pos)
+        year = year_of(folded_sentence, pos, this_year=this_year)
         if mm.concept is not None:
             concept, label, candidate = mm.concept, thesaurus.canonical_label(mm.concept) or mm.surface, False
         else:
