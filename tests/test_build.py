@@ -113,6 +113,44 @@ def test_seed_extraction_meets_the_quality_floors(seed_out: Path) -> None:
     assert s["meta_accuracy"] >= 0.95
 
 
+def _full_width(text: str) -> str:
+    """Chinese-style punctuation (，（）：；) where the seed prints ASCII next to Chinese text."""
+    table = str.maketrans({",": "，", "(": "（", ")": "）", ":": "：", ";": "；"})
+    cjk = lambda ch: "\u4e00" <= ch <= "\u9fff"  # noqa: E731
+    return "".join(
+        ch.translate(table) if ch in ",():;" and (cjk(text[i - 1 : i] or "a") or cjk(text[i + 1 : i + 2] or "a")) else ch
+        for i, ch in enumerate(text)
+    )
+
+
+def test_the_same_facts_come_out_whatever_the_punctuation_encoding_and_format(seed_out: Path, tmp_path: Path) -> None:
+    import html
+
+    gbk_txt, gbk_html = tmp_path / "txt", tmp_path / "html"
+    gbk_txt.mkdir()
+    gbk_html.mkdir()
+    for seed in SEEDS.glob("*.txt"):
+        text = _full_width(seed.read_text(encoding="utf-8"))
+        (gbk_txt / seed.name).write_bytes(text.encode("gb18030"))
+        paragraphs = "".join(f"<p>{html.escape(line)}</p>\n" for line in text.splitlines() if line.strip())
+        page = (
+            '<html><head><meta charset="gbk"><title>政府信息公开</title></head><body>'
+            '<div class="nav"><a href="/">首页</a> <a href="/zwgk">政务公开</a></div>'
+            '<div class="breadcrumb">当前位置：首页 &gt; 政务公开</div>'
+            f'<div id="zoom">{paragraphs}</div>'
+            '<div class="footer">主办：某市人民政府办公室 | 网站标识码 6401000001 | 宁ICP备05001234号 | 版权所有</div>'
+            "</body></html>"
+        )
+        (gbk_html / seed.name).with_suffix(".html").write_bytes(page.encode("gb18030"))
+    expected = _score(seed_out / "export")
+    for corpus in (gbk_txt, gbk_html):
+        out = tmp_path / f"{corpus.name}-out"
+        build([corpus], out)
+        for csv_path in (out / "export").glob("*.csv"):  # the scorer keys on the seed file names
+            csv_path.write_text(csv_path.read_text(encoding="utf-8").replace(".html,", ".txt,"), encoding="utf-8")
+        assert _score(out / "export") == expected, corpus.name
+
+
 def test_bad_files_are_reported_one_line_each_and_the_rest_builds(tmp_path: Path) -> None:
     corpus = tmp_path / "in"
     corpus.mkdir()
