@@ -33,7 +33,7 @@ import importlib.util
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -400,12 +400,3 @@ def load_gazetteer() -> Gazetteer:
         name = next(n for n in zf.namelist() if n.endswith(".txt"))
         text = zf.read(name).decode("utf-8")
     return Gazetteer(text.splitlines())
-
-
-def iter_levels(places: Iterable[Place]) -> dict[str, Place]:
-    """Map level → place along the lineage of the first place given."""
-    out: dict[str, Place] = {}
-    for place in places:
-        for a in place.lineage():
-            out.setdefault(a.level, a)
-    return out

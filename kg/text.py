@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 from kg.records import Span
 
-__all__ = ["fold", "sentences", "sentence_at", "QUOTE_PAIRS", "strip_quotes"]
+__all__ = ["fold", "sentences", "QUOTE_PAIRS"]
 
 _FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F))
 _HALF = "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F))
@@ -30,11 +30,7 @@ _TABLE = str.maketrans(_FULL + "\u3000\u2002\u2003\u00a0", _HALF + "    ")
 
 #: Opening → closing quote characters that wrap coined names.
 QUOTE_PAIRS = {"“": "”", "\"": "\"", "‘": "’", "'": "'", "「": "」", "『": "』"}
-_QUOTES = "“”\"‘’'「」『』"
-
-_SENTENCE_END = re.compile(r"[。!?;！？；]+[”’」』]?|\n+")
-
-
+_SENTENCE = re.compile(r"[^。!?;！？；\n]*(?:[。!?;！？；]+[”’」』]?|\n+|$)")
 _FOLDABLE = re.compile("[\uff01-\uff5e\u3000\u2002\u2003\u00a0]+")
 
 
@@ -42,18 +38,6 @@ def fold(text: str) -> str:
     """Return ``text`` with full-width forms folded to ASCII, keeping its length."""
     # Only runs of foldable characters are translated: most of a Chinese text is left alone.
     return _FOLDABLE.sub(lambda m: m.group().translate(_TABLE), text)
-
-
-def strip_quotes(text: str) -> str:
-    """Drop quote characters and surrounding white space.
-
-    >>> strip_quotes(" “塞上枫桥” ")
-    '塞上枫桥'
-    """
-    return "".join(ch for ch in text if ch not in _QUOTES).strip()
-
-
-_SENTENCE = re.compile(r"[^。!?;！？；\n]*(?:[。!?;！？；]+[”’」』]?|\n+|$)")
 
 
 def sentences(doc_id: str, text: str) -> Iterator[Span]:
@@ -66,11 +50,3 @@ def sentences(doc_id: str, text: str) -> Iterator[Span]:
         if body:
             start = m.start() + piece.index(body[0])
             yield Span(doc_id=doc_id, start=start, end=start + len(body), text=body)
-
-
-def sentence_at(spans: list[Span], starts: list[int], offset: int) -> Span:
-    """The sentence among ``spans`` (sorted, with their ``starts``) that holds ``offset``."""
-    from bisect import bisect_right
-
-    i = max(0, bisect_right(starts, offset) - 1)
-    return spans[i]
