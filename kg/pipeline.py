@@ -8,7 +8,9 @@ gives byte-identical files):
 
 - ``documents/<doc_id>.txt`` — each document's clean text, which evidence offsets point into;
 - ``export/*.csv`` — one row per fact with its evidence (see :mod:`kg.export`);
-- ``graph.ttl`` and ``graph.jsonld`` — the RDF graph (see :mod:`kg.rdf`).
+- ``graph.ttl`` and ``graph.jsonld`` — the RDF graph (see :mod:`kg.rdf`);
+- ``oxigraph/`` — the same graph in an embedded Oxigraph store, for SPARQL
+  (see :mod:`kg.stores.oxigraph`).
 """
 
 from __future__ import annotations
@@ -150,6 +152,7 @@ def build(
 ) -> BuildReport:
     """Build the graph of ``inputs`` (files and folders) into ``out_dir``."""
     from kg.rdf import build_rdf, write_graph
+    from kg.stores.oxigraph import write_oxigraph
     from kg.thesaurus import thesaurus_path
 
     started = time.perf_counter()
@@ -167,6 +170,7 @@ def build(
             stale.unlink()
     export_csv(extractions, out / "export")
     write_graph(graph, out)
+    write_oxigraph(out)
     report = BuildReport(out_dir=out, loaded=len(extractions), failures=failures)
     for kind in ("adoptions", "agencies", "policies", "programs", "metrics", "candidates"):
         report.facts[kind] = sum(len(getattr(ex, kind)) for ex in extractions)
