@@ -95,6 +95,47 @@ def validate(graph: Path) -> None:
     raise SystemExit(1)
 
 
+def _query_text(query: str) -> str:
+    """QUERY as given, ``-`` for standard input, or ``@FILE`` for a file."""
+    if query == "-":
+        return sys.stdin.read()
+    if query.startswith("@"):
+        return Path(query[1:]).read_text(encoding="utf-8")
+    return query
+
+
+def _params(pairs: tuple[str, ...]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--param")
+        out[name] = value
+    return out
+
+
+@main.command()
+@click.argument("query")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind ?NAME to the string VALUE (repeatable). Values are never pasted into the query.")
+@graph_option
+@format_option
+def sparql(query: str, params: tuple[str, ...], graph: Path, fmt: str) -> None:
+    """Run a SPARQL SELECT QUERY on the built graph's Oxigraph store.
+
+    QUERY is the query text, ``-`` to read it from standard input, or ``@FILE``.
+    """
+    from kg.stores.oxigraph import query_sparql
+
+    try:
+        frame = query_sparql(graph, _query_text(query), _params(params))
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+    rows = frame.to_dict(orient="records")
+    columns = [str(c) for c in frame.columns]
+    _emit(rows, fmt, columns, columns)
+
+
 @main.group()
 def thesaurus() -> None:
     """Inspect the mechanism thesaurus and the names it lacks."""
@@ -120,7 +161,7 @@ def _width(text: str) -> int:
 
 
 def _cell(value: object, width: int) -> str:
-    text = str(value)
+    text = "" if value is None else str(value)
     while _width(text) > width:
         text = text[:-1]
     return text + " " * (width - _width(text))
@@ -135,7 +176,7 @@ def _emit(rows: list[dict], fmt: str, columns: list[str], fields: list[str] | No
         writer.writeheader()
         writer.writerows(rows)
     else:
-        widths = {c: min(40, max([_width(c), *(_width(str(r[c])) for r in rows)])) for c in columns}
+        widths = {c: min(40, max([_width(c), *(_width("" if r[c] is None else str(r[c])) for r in rows)])) for c in columns}
         click.echo("  ".join(_cell(c, widths[c]) for c in columns).rstrip())
         for r in rows:
             click.echo("  ".join(_cell(r[c], widths[c]) for c in columns).rstrip())

@@ -1,0 +1,51 @@
+"""The query commands, run as a user runs them, on a build of the seed documents."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.pipeline import build
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "kg-out"
+    build([SEEDS], out)
+    return out
+
+
+def test_kg_sparql_runs_a_named_question_file_with_a_bound_parameter(graph: Path) -> None:
+    query = "@" + str(ROOT / "queries" / "adopters.rq")
+    result = CliRunner().invoke(main, ["sparql", query, "--param", "name=枫桥经验", "--graph", str(graph), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    forms = {(r["place"], r["form"]) for r in rows}
+    assert {("银川市", "塞上枫桥"), ("舟山市", "海上枫桥")} <= forms
+
+
+def test_kg_sparql_treats_a_hostile_parameter_as_a_plain_string(graph: Path) -> None:
+    query = "@" + str(ROOT / "queries" / "adopters.rq")
+    for hostile in ["'}) DETACH DELETE n //", '" . } DROP ALL #', "x" * 10_000]:
+        result = CliRunner().invoke(main, ["sparql", query, "--param", f"name={hostile}", "--graph", str(graph), "--format", "csv"])
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines()[0].startswith("name,place")
+        assert len(result.output.splitlines()) == 1  # the header only
+    again = CliRunner().invoke(main, ["sparql", query, "--param", "name=三社联动", "--graph", str(graph), "--format", "json"])
+    assert len(json.loads(again.output)) == 3  # the store is unchanged
+
+
+def test_kg_sparql_reports_a_bad_query_and_a_missing_store(graph: Path, tmp_path: Path) -> None:
+    bad = CliRunner().invoke(main, ["sparql", "SELEC nothing", "--graph", str(graph)])
+    assert bad.exit_code == 1 and "invalid SPARQL query" in bad.output
+    missing = CliRunner().invoke(main, ["sparql", "SELECT * WHERE { ?s ?p ?o }", "--graph", str(tmp_path)])
+    assert missing.exit_code == 1 and "run `kg build` first" in missing.output
+    malformed = CliRunner().invoke(main, ["sparql", "SELECT ?s WHERE { ?s ?p ?o }", "--param", "oops", "--graph", str(graph)])
+    assert malformed.exit_code == 2 and "NAME=VALUE" in malformed.output
