@@ -10,7 +10,11 @@ gives byte-identical files):
 - ``export/*.csv`` — one row per fact with its evidence (see :mod:`kg.export`);
 - ``graph.ttl`` and ``graph.jsonld`` — the RDF graph (see :mod:`kg.rdf`);
 - ``oxigraph/`` — the same graph in an embedded Oxigraph store, for SPARQL
-  (see :mod:`kg.stores.oxigraph`).
+  (see :mod:`kg.stores.oxigraph`);
+- ``graph.lbug`` — the property graph (:mod:`kg.graph`) in an embedded LadybugDB
+  database, for Cypher (see :mod:`kg.stores.ladybug`);
+- ``graph.networkx.json`` — the property graph as node-link JSON for networkx
+  (see :mod:`kg.stores.networkx`).
 """
 
 from __future__ import annotations
@@ -151,7 +155,10 @@ def build(
     on_start: Callable[[int], None] | None = None,
 ) -> BuildReport:
     """Build the graph of ``inputs`` (files and folders) into ``out_dir``."""
+    from kg.graph import build_graph
     from kg.rdf import build_rdf, write_graph
+    from kg.stores.ladybug import write_ladybug
+    from kg.stores.networkx import write_networkx
     from kg.stores.oxigraph import write_oxigraph
     from kg.thesaurus import thesaurus_path
 
@@ -162,6 +169,7 @@ def build(
         on_start(len(paths))
     extractions, failures = extract_documents(paths, max_bytes=max_bytes, on_progress=on_progress)
     graph = build_rdf(extractions, thesaurus=thesaurus_path())  # everything in memory before anything is written
+    pg = build_graph(extractions, thesaurus=load_thesaurus())
     for ex in extractions:
         write_atomic(out / "documents" / f"{ex.document.doc_id}.txt", ex.document.text)
     kept = {f"{ex.document.doc_id}.txt" for ex in extractions}
@@ -171,6 +179,8 @@ def build(
     export_csv(extractions, out / "export")
     write_graph(graph, out)
     write_oxigraph(out)
+    write_ladybug(pg, out / "graph.lbug")
+    write_networkx(pg, out)
     report = BuildReport(out_dir=out, loaded=len(extractions), failures=failures)
     for kind in ("adoptions", "agencies", "policies", "programs", "metrics", "candidates"):
         report.facts[kind] = sum(len(getattr(ex, kind)) for ex in extractions)

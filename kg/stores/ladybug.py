@@ -1,0 +1,225 @@
+"""LadybugDB (the maintained successor of Kùzu): the property graph on disk, queried in Cypher.
+
+:func:`write_ladybug` creates a new database from ``queries/schema.cypher`` and bulk
+loads every table of a :class:`~kg.graph.PropertyGraph` with ``COPY <table> FROM $df``
+(LadybugDB scans a pandas DataFrame passed as a parameter; nothing is inserted row by
+row). The database is built in a temporary folder beside ``path`` and renamed over it,
+so a crash never leaves half a database.
+
+:func:`query_ladybug` runs one Cypher query on a read-only connection, its values bound
+as parameters (``$name``), never formatted into the text, and returns a DataFrame.
+Keep queries in the openCypher subset Neo4j also runs: the same questions go there too.
+
+Examples
+--------
+>>> import tempfile
+>>> from kg.graph import build_graph
+>>> from kg.thesaurus import load_thesaurus
+>>> db = Path(tempfile.mkdtemp()) / "graph.lbug"
+>>> write_ladybug(build_graph([], thesaurus=load_thesaurus()), db)
+>>> query_ladybug(db, "MATCH (m:Mechanism) WHERE m.label = $name RETURN m.id AS id",
+...               {"name": "三社联动"})["id"].tolist()
+['https://w3id.org/govkg/mechanism/three-social-linkage']
+>>> query_ladybug(db, "MATCH (m:Mechanism RETURN m")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+kg.errors.QueryError: Cypher query failed: Parser exception: ...
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import ladybug
+import pandas as pd
+
+from kg.errors import QueryError, StoreError
+from kg.graph import ENDPOINTS, PropertyGraph
+
+__all__ = ["write_ladybug", "query_ladybug", "schema_path", "schema_statements"]
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def schema_path() -> Path:
+    """The LadybugDB DDL shipped with the package, ``queries/schema.cypher``."""
+    return Path(str(files("queries").joinpath("schema.cypher")))
+
+
+def schema_statements(path: Path | None = None) -> list[str]:
+    """The DDL statements of ``path`` (default :func:`schema_path`), ``//`` comments removed.
+
+    Examples
+    --------
+    >>> schema_statements()[0].split("(")[0]
+    'CREATE NODE TABLE Document'
+    """
+    text = (path or schema_path()).read_text(encoding="utf-8")
+    code = "\n".join(line.split("//", 1)[0] for line in text.splitlines())
+    return [" ".join(part.split()) for part in code.split(";") if part.strip()]
+
+
+def _identifier(name: str) -> str:
+    """A table name from the schema, checked before it is written into a COPY statement."""
+    if not _NAME.fullmatch(name):
+        raise StoreError(f"{name!r} is not a table name: names are letters, digits and _")
+    return name
+
+
+def _columns(conn: ladybug.Connection, table: str) -> list[str]:
+    info = conn.execute(f"CALL table_info('{_identifier(table)}') RETURN *")
+    return [str(name) for name in info.get_as_df()["name"]]  # type: ignore[union-attr]
+
+
+def _check_schema(conn: ladybug.Connection, pg: PropertyGraph) -> None:
+    """Fail unless the schema's tables and columns are exactly the graph's, in the same order."""
+    tables = conn.execute("CALL show_tables() RETURN *").get_as_df()  # type: ignore[union-attr]
+    have = sorted(str(name) for name in tables["name"])
+    want = sorted([*pg.nodes, *pg.edges])
+    if have != want:
+        raise StoreError(f"{schema_path()} declares tables {have} but the graph has {want}; "
+                         "update the schema and kg.graph together")
+    expected = {**{label: [str(c) for c in table.columns] for label, table in pg.nodes.items()},
+                **{kind: [str(c) for c in table.columns][2:] for kind, table in pg.edges.items()}}
+    for table, columns in expected.items():
+        if (declared := _columns(conn, table)) != columns:
+            raise StoreError(f"{schema_path()} gives {table} the columns {declared}, but the graph "
+                             f"has {columns}; COPY maps columns by position, so they must agree")
+
+
+def _copyable(table: pd.DataFrame) -> pd.DataFrame:
+    """Nullable integers as objects holding ``int`` or ``None``: the DataFrame scanner's form."""
+    out = table.copy()
+    for column, dtype in table.dtypes.items():
+        if isinstance(dtype, pd.Int64Dtype):
+            out[column] = table[column].astype(object).where(table[column].notna(), None)
+    return out
+
+
+def _copy(conn: ladybug.Connection, table: str, frame: pd.DataFrame, options: str = "") -> None:
+    if frame.empty:
+        return
+    try:
+        conn.execute(f"COPY {_identifier(table)} FROM $frame{options}", parameters={"frame": _copyable(frame)})
+    except RuntimeError as exc:
+        raise StoreError(f"cannot load {len(frame)} rows into {table}: {exc}") from exc
+
+
+def _load(conn: ladybug.Connection, pg: PropertyGraph) -> None:
+    for statement in schema_statements():
+        try:
+            conn.execute(statement)
+        except RuntimeError as exc:
+            raise StoreError(f"{schema_path()}: {exc} in: {statement[:80]}…") from exc
+    _check_schema(conn, pg)
+    for label, table in pg.nodes.items():
+        _copy(conn, label, table)
+    labels = pg.labels()
+    for kind, table in pg.edges.items():
+        pairs = ENDPOINTS[kind]
+        ends = [(labels.get(s), labels.get(d)) for s, d in zip(table["src"], table["dst"])]
+        if stray := sorted({str(pair) for pair in ends if pair not in pairs}):
+            raise StoreError(f"{kind} joins {', '.join(stray)}; it may only join {pairs}")
+        for pair in pairs:  # a type with several FROM … TO pairs is loaded one pair at a time
+            options = f" (from='{_identifier(pair[0])}', to='{_identifier(pair[1])}')" if len(pairs) > 1 else ""
+            _copy(conn, kind, table.loc[[end == pair for end in ends]], options)
+
+
+def write_ladybug(pg: PropertyGraph, path: Path) -> None:
+    """Write ``pg`` as a new LadybugDB database at ``path``, replacing any database there.
+
+    Parameters
+    ----------
+    pg : the property graph of :func:`kg.graph.build_graph`
+    path : the database file to create, e.g. ``kg-out/graph.lbug``
+
+    Raises
+    ------
+    StoreError
+        The schema and the graph disagree, or a table cannot be loaded.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        built = work / path.name
+        db = ladybug.Database(str(built))
+        conn = ladybug.Connection(db)
+        try:
+            _load(conn, pg)
+        finally:
+            conn.close()
+            db.close()
+        if path.is_dir():  # a database of the older folder layout
+            shutil.rmtree(path)
+        for sidecar in path.parent.glob(f"{glob.escape(path.name)}.*"):  # the old database's write-ahead log
+            if sidecar.is_file() and sidecar.suffix in {".wal", ".shadow", ".lock"}:
+                sidecar.unlink()
+        os.replace(built, path)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _check_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    if not isinstance(params, Mapping):
+        raise QueryError(f"Query parameters must be a dict of name → value, not {type(params).__name__}.")
+    for name, value in params.items():
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            raise QueryError(f"Unsupported parameter name {name!r}: use letters, digits and _ (as in $name).")
+        items = value if isinstance(value, (list, tuple)) else [value]
+        if not all(isinstance(item, _SCALARS) for item in items):
+            raise QueryError(f"Unsupported value for parameter {name!r}: {type(value).__name__}. "
+                             "Parameters take str, int, float, bool, None or a list of them.")
+    return {name: list(value) if isinstance(value, tuple) else value for name, value in params.items()}
+
+
+def query_ladybug(path: Path, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Run one Cypher query on the database at ``path``; return its rows.
+
+    Parameters
+    ----------
+    path : a database written by :func:`write_ladybug`
+    cypher : one openCypher query; values as parameters (``$name``), never in the text
+    params : parameter name → value (str, int, float, bool, None, or a list of them)
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per ``RETURN`` item, named as written there.
+
+    Raises
+    ------
+    QueryError
+        The query does not parse or bind, tries to write (the connection is read-only),
+        holds several statements, or a parameter is of an unsupported type.
+    StoreError
+        There is no database at ``path``.
+    """
+    path = Path(path)
+    bound = _check_params(params or {})
+    if not path.is_file():
+        raise StoreError(f"no LadybugDB database at {path}; write one with write_ladybug (kg build)")
+    try:
+        db = ladybug.Database(str(path), read_only=True)
+    except RuntimeError as exc:
+        raise StoreError(f"cannot open the LadybugDB database {path}: {exc}") from exc
+    conn = ladybug.Connection(db)
+    try:
+        result = conn.execute(cypher, parameters=bound)
+        if isinstance(result, list):
+            raise QueryError(f"Send one Cypher statement at a time, not {len(result)}.")
+        return result.get_as_df()
+    except RuntimeError as exc:
+        raise QueryError(f"Cypher query failed: {exc}") from exc
+    finally:
+        conn.close()
+        db.close()

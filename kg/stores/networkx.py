@@ -1,0 +1,114 @@
+"""networkx: the property graph as a ``MultiDiGraph``, for analysis and for the views.
+
+:func:`to_networkx` makes one node per row of every node table, keyed by its ``id`` (the
+IRI :mod:`kg.rdf` gives it), with the row's columns as attributes and ``kind`` = its node
+label; and one edge per row of every edge table, with ``type`` = its relationship type.
+An edge's key is its relationship type (``G.has_edge(u, v, "ADOPTED")``); a second edge
+of the same type between the same nodes is keyed ``"ADOPTED:1"``, a third ``"ADOPTED:2"``.
+Missing values are ``None``, so every node of one kind has the same attributes.
+
+:func:`write_networkx` writes node-link JSON (``graph.networkx.json``) atomically and
+deterministically; :func:`read_networkx` reads it back.
+
+Examples
+--------
+>>> from kg.graph import build_graph
+>>> from kg.thesaurus import load_thesaurus
+>>> g = to_networkx(build_graph([], thesaurus=load_thesaurus()))
+>>> g.nodes["https://w3id.org/govkg/mechanism/three-social-linkage"]["label"]
+'三社联动'
+>>> sorted({kind for _, kind in g.nodes(data="kind")})
+['Mechanism']
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from kg.errors import StoreError
+from kg.graph import PropertyGraph
+from kg.io import write_atomic
+
+__all__ = ["to_networkx", "write_networkx", "read_networkx", "NETWORKX_FILE"]
+
+#: The file :func:`write_networkx` writes into its folder.
+NETWORKX_FILE = "graph.networkx.json"
+
+
+def _records(table: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """Rows as dicts of plain Python values, ``None`` where a value is missing."""
+    plain = table.astype(object).where(table.notna(), None)
+    for row in plain.to_dict("records"):
+        yield {str(k): (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+
+
+def to_networkx(pg: PropertyGraph) -> nx.MultiDiGraph:
+    """The property graph as a ``MultiDiGraph`` (see the module docstring for its shape).
+
+    Parameters
+    ----------
+    pg : the property graph of :func:`kg.graph.build_graph`
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Nodes and edges in table order, so the same graph gives the same iteration order.
+    """
+    graph = nx.MultiDiGraph()
+    for label, table in pg.nodes.items():
+        for row in _records(table):
+            node = row.pop("id")
+            graph.add_node(node, kind=label, **row)
+    for kind, table in pg.edges.items():
+        for row in _records(table):
+            src, dst = row.pop("src"), row.pop("dst")
+            key, n = kind, 0
+            while graph.has_edge(src, dst, key):
+                n += 1
+                key = f"{kind}:{n}"
+            graph.add_edge(src, dst, key=key, type=kind, **row)
+    return graph
+
+
+def write_networkx(pg: PropertyGraph, out_dir: Path) -> Path:
+    """Write ``out_dir/graph.networkx.json``: the node-link JSON of :func:`to_networkx`.
+
+    Parameters
+    ----------
+    pg : the property graph of :func:`kg.graph.build_graph`
+    out_dir : the output folder; made when missing
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    data = nx.node_link_data(to_networkx(pg), edges="edges")
+    path = Path(out_dir) / NETWORKX_FILE
+    write_atomic(path, json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
+    return path
+
+
+def read_networkx(out_dir: Path) -> nx.MultiDiGraph:
+    """Read the graph :func:`write_networkx` wrote into ``out_dir``.
+
+    Raises
+    ------
+    StoreError
+        The file is missing or is not node-link JSON.
+    """
+    path = Path(out_dir) / NETWORKX_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        graph = nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+    except FileNotFoundError as exc:
+        raise StoreError(f"no networkx graph at {path}; write one with write_networkx (kg build)") from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"{path} is not node-link JSON: {exc}") from exc
+    return graph  # type: ignore[no-any-return]
