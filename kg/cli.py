@@ -136,6 +136,29 @@ def sparql(query: str, params: tuple[str, ...], graph: Path, fmt: str) -> None:
     _emit(rows, fmt, columns, columns)
 
 
+@main.command()
+@click.argument("query")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind $NAME to the string VALUE (repeatable). Values are never pasted into the query.")
+@graph_option
+@format_option
+def cypher(query: str, params: tuple[str, ...], graph: Path, fmt: str) -> None:
+    """Run one Cypher QUERY on the built graph's LadybugDB database (read-only).
+
+    QUERY is the query text, ``-`` to read it from standard input, or ``@FILE``.
+    """
+    from kg.stores.ladybug import query_ladybug
+
+    try:
+        frame = query_ladybug(graph / "graph.lbug", _query_text(query), _params(params))
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+    frame = frame.astype(object).where(frame.notna(), None)
+    rows = frame.to_dict(orient="records")
+    columns = [str(c) for c in frame.columns]
+    _emit(rows, fmt, columns, columns)
+
+
 @main.group()
 def thesaurus() -> None:
     """Inspect the mechanism thesaurus and the names it lacks."""

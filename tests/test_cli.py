@@ -49,3 +49,16 @@ def test_kg_sparql_reports_a_bad_query_and_a_missing_store(graph: Path, tmp_path
     assert missing.exit_code == 1 and "run `kg build` first" in missing.output
     malformed = CliRunner().invoke(main, ["sparql", "SELECT ?s WHERE { ?s ?p ?o }", "--param", "oops", "--graph", str(graph)])
     assert malformed.exit_code == 2 and "NAME=VALUE" in malformed.output
+
+
+def test_kg_cypher_answers_with_bound_parameters_and_refuses_writes(graph: Path) -> None:
+    query = "MATCH (p:Place)-[a:ADOPTED]->(m:Mechanism) WHERE m.label = $name RETURN p.label AS place, a.status AS status"
+    result = CliRunner().invoke(main, ["cypher", query, "--param", "name=三社联动", "--graph", str(graph), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert {r["place"] for r in json.loads(result.output)} >= {"舟山市", "白银市"}
+    hostile = CliRunner().invoke(main, ["cypher", query, "--param", "name='}) DETACH DELETE n //", "--graph", str(graph), "--format", "json"])
+    assert hostile.exit_code == 0 and json.loads(hostile.output) == []
+    write = CliRunner().invoke(main, ["cypher", "MATCH (n:Place) DETACH DELETE n", "--graph", str(graph)])
+    assert write.exit_code == 1 and "Cypher query failed" in write.output
+    again = CliRunner().invoke(main, ["cypher", query, "--param", "name=三社联动", "--graph", str(graph), "--format", "json"])
+    assert json.loads(again.output) == json.loads(result.output)
