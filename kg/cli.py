@@ -147,16 +147,61 @@ def cypher(query: str, params: tuple[str, ...], graph: Path, fmt: str) -> None:
 
     QUERY is the query text, ``-`` to read it from standard input, or ``@FILE``.
     """
-    from kg.stores.ladybug import query_ladybug
+    from kg.stores.ladybug import LADYBUG_FILE, query_ladybug
 
     try:
-        frame = query_ladybug(graph / "graph.lbug", _query_text(query), _params(params))
+        frame = query_ladybug(graph / LADYBUG_FILE, _query_text(query), _params(params))
     except KGError as err:
         raise click.ClickException(str(err)) from err
     frame = frame.astype(object).where(frame.notna(), None)
     rows = frame.to_dict(orient="records")
     columns = [str(c) for c in frame.columns]
     _emit(rows, fmt, columns, columns)
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("name")
+@click.option("--engine", type=click.Choice(["sparql", "cypher", "networkx"]), default="sparql", show_default=True,
+              help="Which store answers: Oxigraph (SPARQL), LadybugDB (Cypher) or networkx; the answers are equal.")
+@graph_option
+@format_option
+@click.pass_context
+def query(ctx: click.Context, name: str, engine: str, graph: Path, fmt: str) -> None:
+    """Answer the named question NAME, with its parameters as options.
+
+    \b
+    Example: kg query adopters --mechanism 枫桥经验
+    Questions and their parameters: see docs/commands.md (kg.queries.QUESTIONS).
+    """
+    from kg.queries import ask
+
+    params = _question_params(ctx.args)
+    try:
+        frame = ask(name, graph, engine=engine, **params)
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+    frame = frame.astype(object).where(frame.notna(), None)
+    columns = [str(c) for c in frame.columns]
+    _emit(frame.to_dict(orient="records"), fmt, columns, columns)
+
+
+def _question_params(args: list[str]) -> dict[str, object]:
+    """``--mechanism 枫桥经验 --place 银川市`` → ``{"mechanism": "枫桥经验", "place": "银川市"}``."""
+    out: dict[str, object] = {}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if not arg.startswith("--") or len(arg) == 2:
+            raise click.UsageError(f"unexpected argument {arg!r}; give parameters as --NAME VALUE")
+        key, sep, value = arg[2:].partition("=")
+        if not sep:
+            if i + 1 >= len(args):
+                raise click.UsageError(f"--{key} needs a value")
+            value = args[i + 1]
+            i += 1
+        out[key.replace("-", "_")] = value
+        i += 1
+    return out
 
 
 @main.group()

@@ -157,7 +157,7 @@ def build(
     """Build the graph of ``inputs`` (files and folders) into ``out_dir``."""
     from kg.graph import build_graph
     from kg.rdf import build_rdf, write_graph
-    from kg.stores.ladybug import write_ladybug
+    from kg.stores.ladybug import LADYBUG_FILE, write_ladybug
     from kg.stores.networkx import write_networkx
     from kg.stores.oxigraph import write_oxigraph
     from kg.thesaurus import thesaurus_path
@@ -179,7 +179,7 @@ def build(
     export_csv(extractions, out / "export")
     write_graph(graph, out)
     write_oxigraph(out)
-    write_ladybug(pg, out / "graph.lbug")
+    write_ladybug(pg, out / LADYBUG_FILE)
     write_networkx(pg, out)
     report = BuildReport(out_dir=out, loaded=len(extractions), failures=failures)
     for kind in ("adoptions", "agencies", "policies", "programs", "metrics", "candidates"):

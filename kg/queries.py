@@ -41,7 +41,7 @@ import networkx as nx
 import pandas as pd
 
 from kg.errors import QueryError
-from kg.stores.ladybug import query_ladybug
+from kg.stores.ladybug import LADYBUG_FILE, query_ladybug
 from kg.stores.networkx import NETWORKX_FILE, read_networkx
 from kg.stores.oxigraph import query_sparql
 from kg.vocab import doc_iri
@@ -51,7 +51,6 @@ __all__ = ["ENGINES", "QUESTIONS", "Question", "adopters_networkx", "ask"]
 #: The engines :func:`ask` runs a question on.
 ENGINES = ("sparql", "cypher", "networkx")
 #: The LadybugDB database inside a graph folder, as ``kg build`` writes it.
-LADYBUG_FILE = "graph.lbug"
 
 _Row = tuple[object, ...]
 

@@ -62,3 +62,21 @@ def test_kg_cypher_answers_with_bound_parameters_and_refuses_writes(graph: Path)
     assert write.exit_code == 1 and "Cypher query failed" in write.output
     again = CliRunner().invoke(main, ["cypher", query, "--param", "name=三社联动", "--graph", str(graph), "--format", "json"])
     assert json.loads(again.output) == json.loads(result.output)
+
+
+@pytest.mark.parametrize("engine", ["sparql", "cypher", "networkx"])
+def test_kg_query_answers_a_named_question_on_every_engine(graph: Path, engine: str) -> None:
+    args = ["query", "adopters", "--mechanism", "吹哨报到", "--engine", engine, "--graph", str(graph), "--format", "json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    forms = {(r["place"], r["form"]) for r in json.loads(result.output)}
+    assert {("银川市", "街道吹哨、部门报到"), ("蒙自市", "市民吹哨、多元响应")} <= forms
+
+
+def test_kg_query_names_unknown_questions_and_missing_parameters(graph: Path) -> None:
+    unknown = CliRunner().invoke(main, ["query", "nope", "--graph", str(graph)])
+    assert unknown.exit_code == 1 and "Unknown question 'nope'. Known questions: adopters." in unknown.output
+    missing = CliRunner().invoke(main, ["query", "adopters", "--graph", str(graph)])
+    assert missing.exit_code == 1 and "needs the parameter 'mechanism'" in missing.output
+    dangling = CliRunner().invoke(main, ["query", "adopters", "--graph", str(graph), "--mechanism"])
+    assert dangling.exit_code == 2 and "--mechanism needs a value" in dangling.output

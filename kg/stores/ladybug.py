@@ -44,7 +44,11 @@ import pandas as pd
 from kg.errors import QueryError, StoreError
 from kg.graph import ENDPOINTS, PropertyGraph
 
-__all__ = ["write_ladybug", "query_ladybug", "schema_path", "schema_statements"]
+__all__ = [
+    "LADYBUG_FILE", "write_ladybug", "query_ladybug", "schema_path", "schema_statements"]
+
+#: The database file a build writes into its output folder.
+LADYBUG_FILE = "graph.lbug"
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SCALARS = (str, int, float, bool, type(None))
