@@ -38,6 +38,25 @@ HOSTILE_NAMES = [
     "x" * 10_000,
     "",
 ]
+#: Each question → parameter sets the seeds answer (every answer has rows).
+SPREAD: dict[str, list[dict[str, str]]] = {
+    "adopters": [{"mechanism": m} for m in MECHANISMS],
+    # local forms reached directly (吹哨报到, 枫桥经验), through a narrower concept (区域化党建),
+    # by an alt label (新时代枫桥经验, 街道吹哨部门报到 of a local form) and by a local form's own name
+    "variants": [{"mechanism": m} for m in ("吹哨报到", "枫桥经验", "区域化党建", "大党委", "网格化管理",
+                                            "新时代枫桥经验", "塞上枫桥", "街道吹哨部门报到")],
+    # a city alone and with what lies inside it, a short form (红河州), a county, a community
+    # without a code, the whole country; --within as the CLI gives it ("true") and as a bool
+    "mechanisms": [{"place": "银川市"}, {"place": "银川市", "within": "true"}, {"place": "红河州"},
+                   {"place": "红河哈尼族彝族自治州", "within": True}, {"place": "蒙自市", "within": "false"},
+                   {"place": "金湖南社区"}, {"place": "白银市", "within": True}, {"place": "中国", "within": True}],
+    # publication years (三社联动), a stated year (社区体制改革), local forms counted (枫桥经验)
+    "timeline": [{"mechanism": m} for m in ("三社联动", "社区体制改革", "枫桥经验", "智慧社区", "网格化管理",
+                                            "吹哨报到", "四平台", "塞上枫桥", "1141+X")],
+    # a whole title in 《》, words from titles cited by one or by several documents, a year
+    "citations": [{"policy": t} for t in ("《社区工作准入目录(试行)》", "和谐社区建设", "网格化管理、组团式服务", "准入",
+                                          "银川市", "实施意见", "养老服务设施布局规划", "2020")],
+}
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +107,21 @@ def test_queries_adopters_values_are_str_int_or_none_in_sorted_rows(seed_graph, 
     assert ("金湖南社区", None) in set(zip(nameless["place"], nameless["code"]))
 
 
+@pytest.mark.parametrize(("question", "params"), [(q, p) for q, spread in SPREAD.items() for p in spread],
+                         ids=lambda value: value if isinstance(value, str) else "-".join(map(str, value.values())))
+def test_queries_every_question_is_the_same_on_every_engine(seed_graph, question, params):
+    found = {engine: ask(question, seed_graph, engine=engine, **params) for engine in ENGINES}
+    sparql = found["sparql"]
+    assert not sparql.empty
+    assert list(sparql.columns) == list(QUESTIONS[question].columns)
+    for engine, frame in found.items():
+        assert frame.equals(sparql), f"{engine} differs from sparql:\n{frame}\n{sparql}"
+
+
+def test_queries_every_question_has_a_spread_of_parameters():
+    assert set(SPREAD) == set(QUESTIONS)
+
+
 # ------------------------------------------------------------------ what the seeds must answer
 
 
@@ -135,18 +169,191 @@ def test_queries_adopters_forms_are_the_mechanism_or_local_forms_never_narrower_
     assert not ask("adopters", seed_graph, engine=engine, mechanism="大党委").empty
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_queries_variants_whistle_lists_yinchuan_and_mengzi_forms(seed_graph, engine):
+    frame = ask("variants", seed_graph, engine=engine, mechanism="吹哨报到")
+    assert {("银川市", "街道吹哨、部门报到"), ("蒙自市", "市民吹哨、多元响应")} <= pairs(frame)
+    assert "吹哨报到" not in set(frame["form"])  # the mechanism itself is not a local form
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_queries_variants_fengqiao_lists_saishang_yinchuan_and_haishang_zhoushan(seed_graph, engine):
+    frame = ask("variants", seed_graph, engine=engine, mechanism="枫桥经验")
+    assert {("银川市", "塞上枫桥"), ("舟山市", "海上枫桥")} <= pairs(frame)
+    row = frame.loc[frame["form"] == "海上枫桥"].iloc[0]
+    assert (row["code"], row["documents"], row["first_document"]) == ("330900", 1, "002_0e9deacc55aac3d8.txt")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_queries_variants_counts_documents_and_names_the_first_published(seed_graph, engine):
+    frame = ask("variants", seed_graph, engine=engine, mechanism="区域化党建")  # via 大党委
+    row = frame.loc[frame["form"] == "大工委"].iloc[0].to_dict()
+    assert row == {"name": "区域化党建", "form": "大工委", "place": "银川市", "code": "640100", "documents": 2,
+                   "first_document": "004_f1e1a5b4393ea3bc.txt", "first_published": "2017-08-22"}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_queries_variants_of_a_mechanism_without_local_forms_is_empty(seed_graph, engine):
+    assert not ask("adopters", seed_graph, engine=engine, mechanism="三社联动").empty
+    assert ask("variants", seed_graph, engine=engine, mechanism="三社联动").empty
+
+
+@pytest.fixture(scope="module")
+def dated_graphs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Graphs of documents adopting 塞上枫桥: ``"mixed"`` (b.txt has a publication date, a.txt
+    and c.txt have none) and ``"undated"`` (a.txt and c.txt alone)."""
+    texts = {"a.txt": "银川市打造“塞上枫桥”品牌。\n", "b.txt": "发布日期：2020-01-02\n银川市打造“塞上枫桥”。\n",
+             "c.txt": "银川市推行“塞上枫桥”。\n"}
+    graphs = {}
+    for name, files_ in (("mixed", ["a.txt", "b.txt", "c.txt"]), ("undated", ["a.txt", "c.txt"])):
+        folder = tmp_path_factory.mktemp(name)
+        for file in files_:
+            (folder / file).write_text(texts[file], encoding="utf-8")
+        build([folder], folder / "kg-out")
+        graphs[name] = folder / "kg-out"
+    return graphs
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_queries_variants_first_document_is_the_first_published_else_the_first_by_name(dated_graphs, engine):
+    mixed = ask("variants", dated_graphs["mixed"], engine=engine, mechanism="枫桥经验")
+    assert mixed[["documents", "first_document", "first_published"]].to_dict("records") == [
+        {"documents": 3, "first_document": "b.txt", "first_published": "2020-01-02"}]
+    undated = ask("variants", dated_graphs["undated"], engine=engine, mechanism="枫桥经验")
+    assert undated[["documents", "first_document", "first_published"]].to_dict("records") == [
+        {"documents": 2, "first_document": "a.txt", "first_published": None}]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_queries_mechanisms_of_yinchuan_include_red_property_and_one_core_many(seed_graph, engine):
+    frame = ask("mechanisms", seed_graph, engine=engine, place="银川市")
+    assert {"红色物业", "一核多元"} <= set(frame["mechanism"])
+    assert set(frame["place"]) == {"银川市"} and set(frame["code"]) == {"640100"}
+    assert frame["within"].tolist() == [False] * len(frame)
+    fengqiao = set(zip(frame["mechanism"], frame["form"]))
+    assert {("枫桥经验", "塞上枫桥"), ("枫桥经验", "枫桥经验"), ("吹哨报到", "街道吹哨、部门报到")} <= fengqiao
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_queries_mechanisms_within_adds_the_places_inside(seed_graph, engine):
+    alone = ask("mechanisms", seed_graph, engine=engine, place="银川市")
+    inside = ask("mechanisms", seed_graph, engine=engine, place="银川市", within="true")
+    assert {"银川市", "金凤区", "西夏区", "兴庆区"} <= set(inside["place"])
+    assert inside.loc[inside["place"] == "银川市"].drop(columns="within").reset_index(drop=True).equals(
+        alone.drop(columns="within"))
+    honghe = ask("mechanisms", seed_graph, engine=engine, place="红河州", within=True)
+    assert {"红河哈尼族彝族自治州", "蒙自市", "金湖南社区"} <= set(honghe["place"])  # a community, two levels down
+    assert ask("mechanisms", seed_graph, engine=engine, place="宁夏回族自治区").empty
+    assert "银川市" in set(ask("mechanisms", seed_graph, engine=engine, place="宁夏回族自治区", within=True)["place"])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_queries_mechanisms_short_place_name_answers_as_the_full_name(seed_graph, engine):
+    full = ask("mechanisms", seed_graph, engine=engine, place="红河哈尼族彝族自治州")
+    assert not full.empty
+    assert ask("mechanisms", seed_graph, engine=engine, place="红河州").equals(full)
+    assert set(full["name"]) == {"红河哈尼族彝族自治州"}
+
+
+@pytest.mark.parametrize("value", ["false", "False", False])
+def test_queries_mechanisms_within_false_is_the_default(seed_graph, value):
+    assert ask("mechanisms", seed_graph, place="蒙自市", within=value).equals(ask("mechanisms", seed_graph, place="蒙自市"))
+
+
+@pytest.mark.parametrize("value", ["yes", "", 1, None])
+def test_queries_flag_takes_true_or_false_only(seed_graph, value):
+    with pytest.raises(QueryError) as caught:
+        ask("mechanisms", seed_graph, place="蒙自市", within=value)
+    assert str(caught.value) == f"Parameter 'within' of question 'mechanisms' takes true or false, not {value!r}."
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_queries_timeline_three_social_linkage_by_publication_year(seed_graph, engine):
+    frame = ask("timeline", seed_graph, engine=engine, mechanism="三社联动")
+    # 舟山 (published 2020-09-02), then 红河州 (2021-11-02) and 白银 (2021-03-18)
+    assert frame.to_dict("records") == [
+        {"name": "三社联动", "year": 2020, "adoptions": 1, "places": 1, "cumulative": 1},
+        {"name": "三社联动", "year": 2021, "adoptions": 2, "places": 2, "cumulative": 3}]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_queries_timeline_counts_what_adopters_lists_in_the_stated_year(seed_graph, engine):
+    adopters = ask("adopters", seed_graph, engine=engine, mechanism="社区体制改革")
+    frame = ask("timeline", seed_graph, engine=engine, mechanism="社区体制改革")
+    assert frame[["year", "adoptions", "places", "cumulative"]].to_dict("records") == [
+        {"year": 2001, "adoptions": len(adopters), "places": adopters["place"].nunique(), "cumulative": len(adopters)}]
+    fengqiao = ask("timeline", seed_graph, engine=engine, mechanism="枫桥经验")  # 塞上枫桥 and 海上枫桥 included
+    assert fengqiao["cumulative"].iloc[-1] == fengqiao["adoptions"].sum() == len(
+        ask("adopters", seed_graph, engine=engine, mechanism="枫桥经验"))
+
+
+@pytest.fixture(scope="module")
+def years_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Adoptions of 三社联动 published in 1965, 1987, 2013 (with 2009 stated), 2013, 2024 and never:
+    every digit of a publication year is read, and a stated year wins."""
+    folder = tmp_path_factory.mktemp("years")
+    texts = {"a.txt": "发布日期：1987-06-05\n蒙自市推行“三社联动”。\n",
+             "b.txt": "发布日期：2013-04-09\n2009年起，白银市推行“三社联动”工作机制。\n",
+             "c.txt": "舟山市全面推行“三社联动”。\n",
+             "d.txt": "发布日期：2013-12-01\n银川市推行“三社联动”。\n",
+             "e.txt": "发布日期：1965-04-01\n个旧市推行“三社联动”。\n",
+             "f.txt": "发布日期：2024-07-08\n个旧市推行“三社联动”。\n"}
+    for file, text in texts.items():
+        (folder / file).write_text(text, encoding="utf-8")
+    build([folder], folder / "kg-out")
+    return folder / "kg-out"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_queries_timeline_stated_year_else_publication_year_else_a_row_without_year(years_graph, engine):
+    frame = ask("timeline", years_graph, engine=engine, mechanism="三社联动")
+    assert [tuple(row) for row in frame[["year", "adoptions", "places", "cumulative"]].itertuples(index=False)] == [
+        (None, 1, 1, None), (1965, 1, 1, 1), (1987, 1, 1, 2), (2009, 1, 1, 3), (2013, 1, 1, 4), (2024, 1, 1, 5)]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_queries_citations_finds_every_policy_whose_title_contains_the_words(seed_graph, engine):
+    frame = ask("citations", seed_graph, engine=engine, policy="和谐社区建设")
+    honghe = "001_2c99edcca57b6fa5.txt"
+    assert {("关于加强和谐社区建设的实施意见", honghe), ("关于解决全州和谐社区建设中几个突出问题的意见", honghe)} <= set(
+        zip(frame["policy"], frame["document"]))
+    assert all("和谐社区建设" in policy for policy in frame["policy"])
+    assert all(f"《{policy}》" in evidence for policy, evidence in zip(frame["policy"], frame["evidence"]))
+    assert set(frame["published"]) == {"2021-11-02"}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_queries_citations_of_a_whole_title_with_or_without_brackets(seed_graph, engine):
+    bare = ask("citations", seed_graph, engine=engine, policy="舟山市“网格化管理、组团式服务”标准化建设管理规范")
+    bracketed = ask("citations", seed_graph, engine=engine, policy=" 《舟山市“网格化管理、组团式服务”标准化建设管理规范》")
+    assert bare["document"].tolist() == ["002_0e9deacc55aac3d8.txt"]
+    assert bracketed.equals(bare)
+    plan = ask("citations", seed_graph, engine=engine, policy="养老服务设施布局规划")
+    assert plan[["policy", "year"]].to_dict("records") == [{"policy": "银川市养老服务设施布局规划(2020-2035)", "year": 2020}]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("words", ["   ", "《》", "和谐 社区"])
+def test_queries_citations_blank_or_spaced_words_find_nothing(seed_graph, engine, words):
+    assert ask("citations", seed_graph, engine=engine, policy=words).empty
+
+
 # ------------------------------------------------------------------ parameters only
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("name", HOSTILE_NAMES, ids=lambda name: repr(name[:20]))
-def test_queries_adopters_hostile_name_finds_nothing_and_changes_nothing(seed_graph, name, engine):
+@pytest.mark.parametrize("question", sorted(QUESTIONS))
+def test_queries_every_question_finds_nothing_for_hostile_names_and_changes_nothing(
+        seed_graph, question, name, engine):
     before = digest(seed_graph)
-    frame = ask("adopters", seed_graph, engine=engine, mechanism=name)
+    params: dict[str, object] = {param: name for param in QUESTIONS[question].params}
+    params |= {flag: True for flag in QUESTIONS[question].flags}  # --within: look inside too
+    frame = ask(question, seed_graph, engine=engine, **params)
     assert frame.empty
-    assert list(frame.columns) == ADOPTERS_COLUMNS
+    assert list(frame.columns) == list(QUESTIONS[question].columns)
     assert digest(seed_graph) == before
-    assert {"银川市", "舟山市"} <= set(ask("adopters", seed_graph, engine=engine, mechanism="枫桥经验")["place"])
+    assert not ask(question, seed_graph, engine=engine, **SPREAD[question][0]).empty
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -165,7 +372,7 @@ def test_queries_adopters_two_alt_labels_joined_by_bar_match_no_label(seed_graph
 def test_queries_unknown_question_lists_the_known_ones(seed_graph):
     with pytest.raises(QueryError) as caught:
         ask("adoptors", seed_graph, mechanism="枫桥经验")
-    assert str(caught.value) == "Unknown question 'adoptors'. Known questions: adopters."
+    assert str(caught.value) == f"Unknown question 'adoptors'. Known questions: {', '.join(QUESTIONS)}."
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -179,6 +386,9 @@ def test_queries_unknown_parameter_lists_the_question_parameters(seed_graph):
     with pytest.raises(QueryError) as caught:
         ask("adopters", seed_graph, mechanism="枫桥经验", place="银川市")
     assert str(caught.value) == "Question 'adopters' has no parameter 'place'. Its parameters: mechanism."
+    with pytest.raises(QueryError) as caught:
+        ask("mechanisms", seed_graph, place="银川市", inside="true")
+    assert str(caught.value) == "Question 'mechanisms' has no parameter 'inside'. Its parameters: place, within."
 
 
 def test_queries_unknown_engine_lists_the_engines(seed_graph):
@@ -203,10 +413,10 @@ def test_queries_every_question_ships_both_files_using_its_variables(name):
     question = QUESTIONS[name]
     sparql = files("queries").joinpath(question.sparql).read_text(encoding="utf-8")
     cypher = files("queries").joinpath(question.cypher).read_text(encoding="utf-8")
-    for param in question.params:
-        variable = question.variable(param)
+    variables = {question.variable(param) for param in (*question.params, *question.flags)}
+    for variable in variables:
         assert re.search(rf"\?{variable}\b", sparql) and re.search(rf"\${variable}\b", cypher)
-    assert re.search(r"\$(?!name\b)\w+", re.sub(r"//.*", "", cypher)) is None  # no other parameter
+    assert set(re.findall(r"\$(\w+)", re.sub(r"//.*", "", cypher))) == variables  # no other parameter
 
 
 def test_queries_networkx_rereads_a_rewritten_graph(seed_graph, tmp_path):
