@@ -171,11 +171,13 @@ def query(ctx: click.Context, name: str, engine: str, graph: Path, fmt: str) -> 
 
     \b
     Example: kg query adopters --mechanism 枫桥经验
+             kg query mechanisms --place 红河州 --within
     Questions and their parameters: see docs/commands.md (kg.queries.QUESTIONS).
     """
-    from kg.queries import ask
+    from kg.queries import QUESTIONS, ask
 
-    params = _question_params(ctx.args)
+    question = QUESTIONS.get(name)
+    params = _question_params(ctx.args, flags=question.flags if question is not None else ())
     try:
         frame = ask(name, graph, engine=engine, **params)
     except KGError as err:
@@ -185,8 +187,12 @@ def query(ctx: click.Context, name: str, engine: str, graph: Path, fmt: str) -> 
     _emit(frame.to_dict(orient="records"), fmt, columns, columns)
 
 
-def _question_params(args: list[str]) -> dict[str, object]:
-    """``--mechanism 枫桥经验 --place 银川市`` → ``{"mechanism": "枫桥经验", "place": "银川市"}``."""
+def _question_params(args: list[str], *, flags: tuple[str, ...] = ()) -> dict[str, object]:
+    """``--mechanism 枫桥经验 --place 银川市`` → ``{"mechanism": "枫桥经验", "place": "银川市"}``.
+
+    A yes/no parameter of the question (one of ``flags``) given without a value, as in
+    ``--within`` at the end or before another option, means ``"true"``.
+    """
     out: dict[str, object] = {}
     i = 0
     while i < len(args):
@@ -194,7 +200,9 @@ def _question_params(args: list[str]) -> dict[str, object]:
         if not arg.startswith("--") or len(arg) == 2:
             raise click.UsageError(f"unexpected argument {arg!r}; give parameters as --NAME VALUE")
         key, sep, value = arg[2:].partition("=")
-        if not sep:
+        if not sep and key.replace("-", "_") in flags and (i + 1 >= len(args) or args[i + 1].startswith("--")):
+            value = "true"
+        elif not sep:
             if i + 1 >= len(args):
                 raise click.UsageError(f"--{key} needs a value")
             value = args[i + 1]

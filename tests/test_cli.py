@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.pipeline import build
+from kg.queries import QUESTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
@@ -73,9 +74,23 @@ def test_kg_query_answers_a_named_question_on_every_engine(graph: Path, engine: 
     assert {("银川市", "街道吹哨、部门报到"), ("蒙自市", "市民吹哨、多元响应")} <= forms
 
 
+@pytest.mark.parametrize("within", [["--within"], ["--within", "true"], ["--within=true"]])
+def test_kg_query_within_as_a_bare_flag_or_with_true(graph: Path, within: list[str]) -> None:
+    base = ["query", "mechanisms", "--graph", str(graph), "--format", "json"]
+    alone = CliRunner().invoke(main, [*base, "--place", "红河州"])
+    inside = CliRunner().invoke(main, [*base, *within, "--place", "红河州"])
+    last = CliRunner().invoke(main, [*base, "--place", "红河州", *within])
+    assert alone.exit_code == inside.exit_code == last.exit_code == 0, inside.output
+    assert {r["place"] for r in json.loads(alone.output)} == {"红河哈尼族彝族自治州"}
+    assert {"红河哈尼族彝族自治州", "蒙自市"} <= {r["place"] for r in json.loads(inside.output)}
+    assert json.loads(last.output) == json.loads(inside.output)
+    refused = CliRunner().invoke(main, [*base, "--place", "红河州", "--within", "maybe"])
+    assert refused.exit_code == 1 and "takes true or false, not 'maybe'" in refused.output
+
+
 def test_kg_query_names_unknown_questions_and_missing_parameters(graph: Path) -> None:
     unknown = CliRunner().invoke(main, ["query", "nope", "--graph", str(graph)])
-    assert unknown.exit_code == 1 and "Unknown question 'nope'. Known questions: adopters." in unknown.output
+    assert unknown.exit_code == 1 and f"Unknown question 'nope'. Known questions: {', '.join(QUESTIONS)}." in unknown.output
     missing = CliRunner().invoke(main, ["query", "adopters", "--graph", str(graph)])
     assert missing.exit_code == 1 and "needs the parameter 'mechanism'" in missing.output
     dangling = CliRunner().invoke(main, ["query", "adopters", "--graph", str(graph), "--mechanism"])

@@ -21,6 +21,7 @@ from rdflib.namespace import OWL, RDF, SH
 
 from kg.cli import main
 from kg.export import EXPORTS
+from kg.queries import QUESTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -117,6 +118,14 @@ def test_docs_argument_is_named_in_its_command_section(
 def test_docs_option_has_help_text(name: str, flag: str) -> None:
     option = next(p for p in COMMANDS[name].params if flag in (*p.opts, *p.secondary_opts))
     assert (getattr(option, "help", None) or "").strip(), f"{name} {flag} has no help text"
+
+
+@pytest.mark.parametrize("question", sorted(QUESTIONS))
+def test_docs_named_question_has_a_row_naming_its_parameters(question: str, command_sections: dict[str, str]) -> None:
+    rows = [line for line in command_sections["kg query"].splitlines() if line.startswith(f"| `{question}` |")]
+    assert rows, f"the '## kg query' section of docs/commands.md has no row for the question {question!r}"
+    for param in (*QUESTIONS[question].params, *QUESTIONS[question].flags):
+        assert f"--{param.replace('_', '-')}" in rows[0], f"the row of {question!r} does not name --{param}"
 
 
 def test_docs_commands_md_documents_no_command_that_does_not_exist(command_sections: dict[str, str]) -> None:
