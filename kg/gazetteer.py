@@ -147,6 +147,7 @@ class Gazetteer:
         for lengths in self._lengths.values():
             lengths.sort(reverse=True)
         self._full_set = frozenset(full)
+        self._endings = frozenset(n[-2:] for n in full if n[-1] in _TAILS)  # 川市, 庆区 …: cheap first test
         self._tail_rx = re.compile("[" + "".join(sorted(self._lengths)) + "]")
         provinces = [n for n, entries in self._names.items() if any(s and p.level == "province" for p, s in entries)]
         self._province_short_rx = trie_regex(provinces)
@@ -249,9 +250,11 @@ class Gazetteer:
 
     def _full_names(self, folded: str) -> list[tuple[int, int, str]]:
         out = []
-        names = self._full_set
+        names, endings = self._full_set, self._endings
         for m in self._tail_rx.finditer(folded):
             end = m.end()
+            if folded[end - 2 : end] not in endings:
+                continue
             for length in self._lengths[m.group()]:
                 name = folded[end - length : end]
                 if name in names:

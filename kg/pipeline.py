@@ -36,6 +36,7 @@ from kg.extract.metrics import extract_metrics
 from kg.extract.places import find_place_mentions, jurisdiction_of
 from kg.extract.policies import extract_policies
 from kg.extract.programs import extract_programs
+from kg.extract.sections import find_sections
 from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.io import write_atomic
 from kg.records import Candidate, Document, Extraction, Failure
@@ -77,8 +78,11 @@ def extract_document(
     folded = fold(doc.text)
     meta = extract_metadata(doc, folded=folded)
     jurisdiction = jurisdiction_of(meta.place, gazetteer=gaz)
-    mentions = find_place_mentions(doc.doc_id, doc.text, jurisdiction, gazetteer=gaz, folded=folded)
-    ctx = DocContext(doc=doc, meta=meta, jurisdiction=jurisdiction, place_mentions=mentions, folded=folded)
+    sections = find_sections(doc.text, folded)
+    mentions = find_place_mentions(doc.doc_id, doc.text, jurisdiction, gazetteer=gaz, folded=folded, sections=sections)
+    ctx = DocContext(
+        doc=doc, meta=meta, jurisdiction=jurisdiction, place_mentions=mentions, folded=folded, sections=sections
+    )
     mechanisms = find_mechanisms(doc.doc_id, doc.text, thesaurus=th, folded=folded)
     adoptions = build_adoptions(ctx, mechanisms, th)
     candidates = []

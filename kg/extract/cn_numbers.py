@@ -77,6 +77,8 @@ _UNIT_RE = "|".join(
 #: A numeral with its qualifiers, multiplier, unit and per-unit suffix. Groups: num, q1/q2
 #: (余/多 before or after the multiplier), mult, pct, unit, per (/月, /人/年), q3 (以上, 左右 …).
 QUANTITY = re.compile(
+    # a look-ahead on the first character lets the engine skip most positions with one set test
+    r"(?=[0-9零〇一二两三四五六七八九十百])"
     # A Chinese numeral counts only as a quantity with its unit, so one without is skipped at once.
     rf"(?P<num>{ARABIC}|{CN_NUMERAL}(?=(?:余|多)?(?:千万|百万|[万亿]|千)?(?:余|多)? ?(?:%|{_UNIT_RE}))) ?(?P<q1>余|多)?(?P<mult>千万|百万|[万亿]|千(?![米克瓦]))?(?P<q2>余|多)?"
     rf" ?(?:(?P<pct>%)|(?P<unit>{_UNIT_RE})"

@@ -52,7 +52,8 @@ class DocContext:
     def __post_init__(self) -> None:
         if len(self.folded) != len(self.doc.text):
             self.folded = fold(self.doc.text)
-        self.sections = find_sections(self.doc.text, self.folded)
+        if not self.sections:
+            self.sections = find_sections(self.doc.text, self.folded)
         self._section_starts = [s.start for s in self.sections]
         self.sentences = list(sentences(self.doc.doc_id, self.doc.text))
         self._starts = [s.start for s in self.sentences]

@@ -83,6 +83,7 @@ def find_place_mentions(
     *,
     gazetteer: Gazetteer | None = None,
     folded: str | None = None,
+    sections: list[Section] | None = None,
 ) -> list[PlaceMention]:
     """Every place ``text`` names, resolved in the context of ``jurisdiction``, in text order."""
     gaz = gazetteer or load_gazetteer()
@@ -92,7 +93,8 @@ def find_place_mentions(
         for h in gaz.find(folded, scope=jurisdiction)
     ]
     taken_starts = [m.span.start for m in mentions]
-    sections = find_sections(text, folded)
+    if sections is None:
+        sections = find_sections(text, folded)
     starts = [s.start for s in sections]
     headings = _heading_places(sections, mentions)
     for m in SELF_REFERENCE.finditer(folded):
