@@ -212,6 +212,21 @@ def _question_params(args: list[str], *, flags: tuple[str, ...] = ()) -> dict[st
     return out
 
 
+@main.command()
+@graph_option
+@format_option
+def stats(graph: Path, fmt: str) -> None:
+    """Count what a built graph holds: nodes per kind, relationships per type."""
+    from kg.stats import graph_stats
+
+    try:
+        frame = graph_stats(graph)
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+    rows = [{"element": r.element, "name": r.name, "count": int(r.count)} for r in frame.itertuples()]
+    _emit(rows, fmt, ["element", "name", "count"], ["element", "name", "count"])
+
+
 @main.group()
 def thesaurus() -> None:
     """Inspect the mechanism thesaurus and the names it lacks."""

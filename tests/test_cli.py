@@ -95,3 +95,23 @@ def test_kg_query_names_unknown_questions_and_missing_parameters(graph: Path) ->
     assert missing.exit_code == 1 and "needs the parameter 'mechanism'" in missing.output
     dangling = CliRunner().invoke(main, ["query", "adopters", "--graph", str(graph), "--mechanism"])
     assert dangling.exit_code == 2 and "--mechanism needs a value" in dangling.output
+
+
+def test_kg_stats_counts_match_the_exports(graph: Path) -> None:
+    import csv
+
+    result = CliRunner().invoke(main, ["stats", "--graph", str(graph), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    counts = {(r["element"], r["name"]): r["count"] for r in json.loads(result.output)}
+    with (graph / "export" / "adoptions.csv").open(encoding="utf-8", newline="") as fh:
+        adoptions = sum(1 for _ in csv.DictReader(fh))
+    with (graph / "export" / "documents.csv").open(encoding="utf-8", newline="") as fh:
+        documents = sum(1 for _ in csv.DictReader(fh))
+    assert counts[("relationship", "ADOPTED")] == adoptions
+    assert counts[("node", "Document")] == documents == 5
+    assert counts[("node", "Mechanism")] >= 189  # the whole thesaurus, plus candidates
+
+
+def test_kg_stats_without_a_graph_says_how_to_make_one(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["stats", "--graph", str(tmp_path)])
+    assert result.exit_code == 1 and "run `kg build` first" in result.output
