@@ -110,13 +110,13 @@ def _labels(attrs: Mapping[str, Any]) -> set[str]:
     return {label for label in (attrs.get("label"), *alt.split("|")) if label}
 
 
-def _narrower(graph: nx.MultiDiGraph, node: str) -> set[str]:
-    """Every node whose ``BROADER`` chain leads to ``node``."""
+def _reaching(graph: nx.MultiDiGraph, node: str, edge: str) -> set[str]:
+    """Every node whose chain of ``edge`` relationships (BROADER, WITHIN) leads to ``node``."""
     found: set[str] = set()
     todo = [node]
     while todo:
         for src, _, kind in graph.in_edges(todo.pop(), data="type"):
-            if kind == "BROADER" and src not in found:
+            if kind == edge and src not in found:
                 found.add(src)
                 todo.append(src)
     return found
@@ -131,7 +131,7 @@ def _mechanisms(graph: nx.MultiDiGraph, name: str) -> list[str]:
 def _local_forms(graph: nx.MultiDiGraph, mechanisms: list[str]) -> set[str]:
     """The local forms among ``mechanisms`` and the nodes whose ``BROADER`` chain leads to them."""
     nodes = graph.nodes
-    return {form for m in mechanisms for form in (m, *_narrower(graph, m))
+    return {form for m in mechanisms for form in (m, *_reaching(graph, m, "BROADER"))
             if nodes[form].get("kind") == "Mechanism" and nodes[form].get("local_form")}
 
 
@@ -270,18 +270,6 @@ def place_name(name: str) -> str:
     return name if place is None else place.name
 
 
-def _inside(graph: nx.MultiDiGraph, node: str) -> set[str]:
-    """Every place whose ``WITHIN`` chain leads to ``node``."""
-    found: set[str] = set()
-    todo = [node]
-    while todo:
-        for src, _, kind in graph.in_edges(todo.pop(), data="type"):
-            if kind == "WITHIN" and src not in found:
-                found.add(src)
-                todo.append(src)
-    return found
-
-
 def mechanisms_networkx(graph: nx.MultiDiGraph, *, name: str, within: bool) -> list[_Row]:
     """``mechanisms`` over the networkx graph: the rows of ``queries/mechanisms.cypher``, unsorted.
 
@@ -303,7 +291,7 @@ def mechanisms_networkx(graph: nx.MultiDiGraph, *, name: str, within: bool) -> l
     """
     nodes = graph.nodes
     targets = [node for node, attrs in nodes(data=True) if attrs.get("kind") == "Place" and name in _labels(attrs)]
-    places = {place for target in targets for place in (target, *(_inside(graph, target) if within else ()))
+    places = {place for target in targets for place in (target, *(_reaching(graph, target, "WITHIN") if within else ()))
               if nodes[place].get("kind") == "Place"}
     rows: set[_Row] = set()
     for place in places:
