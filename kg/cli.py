@@ -11,12 +11,17 @@ import csv
 import json
 import sys
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kg.errors import KGError
+
+if TYPE_CHECKING:  # pandas is imported only by the commands that need it
+    import pandas as pd
 
 __all__ = ["main"]
 
@@ -95,6 +100,17 @@ def validate(graph: Path) -> None:
     raise SystemExit(1)
 
 
+def _answer(run: Callable[[], pd.DataFrame], fmt: str) -> None:
+    """Run a query and print its DataFrame; a ``KGError`` becomes an ``Error:`` line."""
+    try:
+        frame = run()
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+    frame = frame.astype(object).where(frame.notna(), None)  # a store's NaN prints as empty
+    columns = [str(c) for c in frame.columns]
+    _emit(frame.to_dict(orient="records"), fmt, columns, columns)
+
+
 def _query_text(query: str) -> str:
     """QUERY as given, ``-`` for standard input, or ``@FILE`` for a file."""
     if query == "-":
@@ -127,13 +143,7 @@ def sparql(query: str, params: tuple[str, ...], graph: Path, fmt: str) -> None:
     """
     from kg.stores.oxigraph import query_sparql
 
-    try:
-        frame = query_sparql(graph, _query_text(query), _params(params))
-    except KGError as err:
-        raise click.ClickException(str(err)) from err
-    rows = frame.to_dict(orient="records")
-    columns = [str(c) for c in frame.columns]
-    _emit(rows, fmt, columns, columns)
+    _answer(lambda: query_sparql(graph, _query_text(query), _params(params)), fmt)
 
 
 @main.command()
@@ -149,14 +159,7 @@ def cypher(query: str, params: tuple[str, ...], graph: Path, fmt: str) -> None:
     """
     from kg.stores.ladybug import LADYBUG_FILE, query_ladybug
 
-    try:
-        frame = query_ladybug(graph / LADYBUG_FILE, _query_text(query), _params(params))
-    except KGError as err:
-        raise click.ClickException(str(err)) from err
-    frame = frame.astype(object).where(frame.notna(), None)
-    rows = frame.to_dict(orient="records")
-    columns = [str(c) for c in frame.columns]
-    _emit(rows, fmt, columns, columns)
+    _answer(lambda: query_ladybug(graph / LADYBUG_FILE, _query_text(query), _params(params)), fmt)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -178,13 +181,7 @@ def query(ctx: click.Context, name: str, engine: str, graph: Path, fmt: str) -> 
 
     question = QUESTIONS.get(name)
     params = _question_params(ctx.args, flags=question.flags if question is not None else ())
-    try:
-        frame = ask(name, graph, engine=engine, **params)
-    except KGError as err:
-        raise click.ClickException(str(err)) from err
-    frame = frame.astype(object).where(frame.notna(), None)
-    columns = [str(c) for c in frame.columns]
-    _emit(frame.to_dict(orient="records"), fmt, columns, columns)
+    _answer(lambda: ask(name, graph, engine=engine, **params), fmt)
 
 
 def _question_params(args: list[str], *, flags: tuple[str, ...] = ()) -> dict[str, object]:
