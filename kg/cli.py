@@ -180,15 +180,18 @@ def query(ctx: click.Context, name: str, engine: str, graph: Path, fmt: str) -> 
     from kg.queries import QUESTIONS, ask
 
     question = QUESTIONS.get(name)
-    params = _question_params(ctx.args, flags=question.flags if question is not None else ())
+    params = _question_params(ctx.args, flags=question.flags if question is not None else (),
+                              each=question.each if question is not None else None)
     _answer(lambda: ask(name, graph, engine=engine, **params), fmt)
 
 
-def _question_params(args: list[str], *, flags: tuple[str, ...] = ()) -> dict[str, object]:
+def _question_params(args: list[str], *, flags: tuple[str, ...] = (), each: str | None = None) -> dict[str, object]:
     """``--mechanism 枫桥经验 --place 银川市`` → ``{"mechanism": "枫桥经验", "place": "银川市"}``.
 
     A yes/no parameter of the question (one of ``flags``) given without a value, as in
-    ``--within`` at the end or before another option, means ``"true"``.
+    ``--within`` at the end or before another option, means ``"true"``. The parameter
+    that takes several names (``each``) may be repeated and gives a list; any other given
+    twice is an error.
     """
     out: dict[str, object] = {}
     i = 0
@@ -204,7 +207,13 @@ def _question_params(args: list[str], *, flags: tuple[str, ...] = ()) -> dict[st
                 raise click.UsageError(f"--{key} needs a value")
             value = args[i + 1]
             i += 1
-        out[key.replace("-", "_")] = value
+        key = key.replace("-", "_")
+        if key == each:
+            out.setdefault(key, []).append(value)  # type: ignore[union-attr]
+        elif key in out:
+            raise click.UsageError(f"--{key} is given twice; give it once")
+        else:
+            out[key] = value
         i += 1
     return out
 
@@ -269,3 +278,79 @@ def _emit(rows: list[dict], fmt: str, columns: list[str], fields: list[str] | No
         for r in rows:
             click.echo("  ".join(_cell(r[c], widths[c]) for c in columns).rstrip())
         click.echo(f"({len(rows)} rows)")
+
+
+# ---------------------------------------------------------------- Neo4j: kg neo4j push, kg export neo4j
+# One block, over kg.stores.neo4j and kg.stores.neo4j_files; the graph is read back from graph.lbug.
+
+
+@main.group("neo4j")
+def neo4j_group() -> None:
+    """Load the built graph into a Neo4j 5 server."""
+
+
+@neo4j_group.command("push")
+@graph_option
+@click.option("--uri", envvar="NEO4J_URI", default="bolt://localhost:7687", show_default=True,
+              help="The server: bolt://HOST:7687 or neo4j://HOST:7687 (+s for TLS); env NEO4J_URI.")
+@click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True,
+              help="The user to log in as; env NEO4J_USER. The password comes from env NEO4J_PASSWORD only.")
+@click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True,
+              help="The database to write into; env NEO4J_DATABASE.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Rows per UNWIND statement (one transaction each).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; errors and the summary only.")
+def neo4j_push(graph: Path, uri: str, user: str, database: str, batch_size: int, quiet: bool) -> None:
+    """Push the graph of --graph into Neo4j: uniqueness constraints, then batched MERGEs.
+
+    Pushing the same graph twice changes nothing; nothing in the database is deleted.
+    The password is read from the environment variable NEO4J_PASSWORD and never printed.
+    """
+    from tqdm import tqdm
+
+    from kg.stores.ladybug import LADYBUG_FILE, read_ladybug
+    from kg.stores.neo4j import connect_neo4j, neo4j_password, push_neo4j
+
+    try:
+        password = neo4j_password()
+        pg = read_ladybug(graph / LADYBUG_FILE)
+        with tqdm(total=sum(pg.counts().values()), unit="row", disable=quiet, file=sys.stderr,
+                  desc="kg neo4j push") as bar:
+            with connect_neo4j(uri, user=user, password=password, database=database) as run:
+                held = push_neo4j(pg, run, batch_size=batch_size, progress=lambda rows, total: bar.update(rows))
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"Neo4j at {uri} (database {database}) holds, after the push:")
+    for name, count in held.items():
+        click.echo(f"  {'node' if name in pg.nodes else 'relationship':<12}  {name:<12}  {count:>7}")
+
+
+@main.group("export")
+def export_group() -> None:
+    """Write the built graph as files other tools load."""
+
+
+@export_group.command("neo4j")
+@graph_option
+@click.option("--out", "out", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write into (default: GRAPH/neo4j).")
+def export_neo4j_files(graph: Path, out: Path | None) -> None:
+    """Write CSV files for `neo4j-admin database import full`, import.sh and graph.cypher.
+
+    Prints the import command; graph.cypher (constraints, then the data) is for
+    cypher-shell on small graphs.
+    """
+    import shlex
+
+    from kg.stores.ladybug import LADYBUG_FILE, read_ladybug
+    from kg.stores.neo4j_files import export_neo4j
+
+    folder = out if out is not None else graph / "neo4j"
+    try:
+        result = export_neo4j(read_ladybug(graph / LADYBUG_FILE), folder)
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"wrote {len(result.files)} CSV files ({result.nodes} nodes, {result.relationships} relationships), "
+               f"import.sh, constraints.cypher and graph.cypher to {folder}")
+    click.echo("bulk import into a new database (see import.sh):")
+    click.echo(f"  cd {shlex.quote(str(folder))} && {result.command}")

@@ -53,7 +53,7 @@ from kg.vocab import (
     proposal_iri,
 )
 
-__all__ = ["PropertyGraph", "build_graph", "NODE_COLUMNS", "EDGE_COLUMNS", "ENDPOINTS"]
+__all__ = ["PropertyGraph", "build_graph", "NODE_COLUMNS", "EDGE_COLUMNS", "EDGE_KEYS", "ENDPOINTS"]
 
 _Row = dict[str, object]
 _S, _I, _F, _B = "object", "Int64", "float64", "bool"
@@ -99,8 +99,9 @@ ENDPOINTS: dict[str, tuple[tuple[str, str], ...]] = {
     "MEASURED": (("Observation", "Place"),),
     "JURISDICTION": tuple((s, "Place") for s in ("Document", "Agency", "Policy", "Program")),
 }
-#: Edge columns that identify one edge: others are merged (first evidence, summed count).
-_EDGE_KEYS: dict[str, tuple[str, ...]] = {"ADOPTED": ("id",), "HANDLED_BY": ("role", "doc_id")}
+#: Relationship type → the columns that, with ``src`` and ``dst``, identify one edge; an edge of
+#: another type is one per (``src``, ``dst``). Repeats are merged (first evidence, summed count).
+EDGE_KEYS: dict[str, tuple[str, ...]] = {"ADOPTED": ("id",), "HANDLED_BY": ("role", "doc_id")}
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ class _Builder:
 
     def edge(self, kind: str, src: str, dst: str, **props: object) -> None:
         """Add an edge; a repeat of the same edge adds its ``count`` and keeps the earliest mention."""
-        key = (src, dst, *(props[k] for k in _EDGE_KEYS.get(kind, ())))
+        key = (src, dst, *(props[k] for k in EDGE_KEYS.get(kind, ())))
         known = self.edges[kind].get(key)
         if known is None:
             self.edges[kind][key] = {"src": src, "dst": dst, **props}
@@ -357,7 +358,7 @@ class _Builder:
             if concept.broader in self.th.concepts:
                 self.edge("BROADER", node, str(mechanism_iri(concept.broader)))
         nodes = {label: _frame(rows.values(), NODE_COLUMNS[label], ["id"]) for label, rows in self.rows.items()}
-        edges = {kind: _frame(rows.values(), EDGE_COLUMNS[kind], ["src", "dst", *_EDGE_KEYS.get(kind, ())])
+        edges = {kind: _frame(rows.values(), EDGE_COLUMNS[kind], ["src", "dst", *EDGE_KEYS.get(kind, ())])
                  for kind, rows in self.edges.items()}
         return PropertyGraph(nodes=nodes, edges=edges, skipped=dict(sorted(self.skipped.items())))
 

@@ -108,6 +108,7 @@ class _Builder:
         self.agency_kinds: defaultdict[URIRef, Counter[str]] = defaultdict(Counter)
         self.policy_years: defaultdict[URIRef, set[int]] = defaultdict(set)
         self.proposal_levels: defaultdict[URIRef, set[str]] = defaultdict(set)
+        self.proposals: set[URIRef] = set()  # proposals already described (the first document by doc_id wins)
         self.candidate_labels: defaultdict[URIRef, Counter[str]] = defaultdict(Counter)
         self.used: set[URIRef] = set()  # ontology individuals the data points at
 
@@ -293,11 +294,13 @@ class _Builder:
         self.fact(node, doc, ev)
         if prop.level:
             self.proposal_levels[node].add(prop.level)
-        _add(g, node, (RDF.type, GK.Proposal), (GK.body, _opt(prop.body, zh)),
-             (GK.proposalKind, _opt(prop.kind, zh)), (DCT.title, _opt(prop.title, zh)),
-             (GK.term, _opt(prop.term)), (GK.session, _opt(prop.session)), (GK.number, _opt(prop.number)))
-        for proposer in prop.proposers:
-            g.add((node, GK.proposer, zh(proposer)))
+        if node not in self.proposals:  # as kg.graph does: one title and one list of proposers
+            self.proposals.add(node)
+            _add(g, node, (RDF.type, GK.Proposal), (GK.body, _opt(prop.body, zh)),
+                 (GK.proposalKind, _opt(prop.kind, zh)), (DCT.title, _opt(prop.title, zh)),
+                 (GK.term, _opt(prop.term)), (GK.session, _opt(prop.session)), (GK.number, _opt(prop.number)))
+            for proposer in prop.proposers:
+                g.add((node, GK.proposer, zh(proposer)))
         for i, handler in enumerate(prop.handlers):
             if handler in agencies_by_name:
                 g.add((node, GK.leadHandler if i == 0 else GK.coHandler, agencies_by_name[handler]))
@@ -379,7 +382,7 @@ def build_rdf(extractions: Sequence[Extraction], *, thesaurus: Path | None = Non
     else:
         log.warning("no thesaurus at %s: adoptions will point at undeclared concepts", path)
     builder = _Builder(graph)
-    for extraction in extractions:
+    for extraction in sorted(extractions, key=lambda e: e.document.doc_id):  # the order kg.graph reads them in
         builder.add(extraction)
     builder.finish(Graph().parse(ontology_path(), format="turtle"))
     return graph

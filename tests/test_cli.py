@@ -97,6 +97,31 @@ def test_kg_query_names_unknown_questions_and_missing_parameters(graph: Path) ->
     assert dangling.exit_code == 2 and "--mechanism needs a value" in dangling.output
 
 
+def test_kg_query_repeated_entity_asks_for_documents_mentioning_all(graph: Path) -> None:
+    base = ["query", "documents", "--graph", str(graph), "--format", "json"]
+    one = CliRunner().invoke(main, [*base, "--entity", "三社联动"])
+    both = CliRunner().invoke(main, [*base, "--entity", "三社联动", "--entity", "红河州"])
+    assert one.exit_code == both.exit_code == 0, both.output
+    assert {r["document"] for r in json.loads(both.output)} == {"001_2c99edcca57b6fa5.txt"}
+    assert len({r["document"] for r in json.loads(one.output)}) > 1
+    twice = CliRunner().invoke(main, ["query", "adopters", "--mechanism", "三社联动", "--mechanism", "枫桥经验",
+                                      "--graph", str(graph)])
+    assert twice.exit_code == 2 and "--mechanism is given twice; give it once" in twice.output
+
+
+def test_kg_query_agency_takes_name_like_any_parameter(graph: Path) -> None:
+    result = CliRunner().invoke(main, ["query", "agency", "--name", "银川市民政局", "--graph", str(graph), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert {"issued", "lead"} <= {r["role"] for r in json.loads(result.output)}
+
+
+def test_kg_query_optional_parameters_left_out_or_blank(graph: Path) -> None:
+    every = CliRunner().invoke(main, ["query", "replies", "--graph", str(graph), "--format", "json"])
+    assert every.exit_code == 0 and len({r["document"] for r in json.loads(every.output)}) == 4
+    blank = CliRunner().invoke(main, ["query", "metrics", "--indicator", " ", "--graph", str(graph)])
+    assert blank.exit_code == 1 and "Parameter 'indicator' of question 'metrics' is blank" in blank.output
+
+
 def test_kg_stats_counts_match_the_exports(graph: Path) -> None:
     import csv
 

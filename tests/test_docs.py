@@ -124,7 +124,7 @@ def test_docs_option_has_help_text(name: str, flag: str) -> None:
 def test_docs_named_question_has_a_row_naming_its_parameters(question: str, command_sections: dict[str, str]) -> None:
     rows = [line for line in command_sections["kg query"].splitlines() if line.startswith(f"| `{question}` |")]
     assert rows, f"the '## kg query' section of docs/commands.md has no row for the question {question!r}"
-    for param in (*QUESTIONS[question].params, *QUESTIONS[question].flags):
+    for param in QUESTIONS[question].accepted:
         assert f"--{param.replace('_', '-')}" in rows[0], f"the row of {question!r} does not name --{param}"
 
 

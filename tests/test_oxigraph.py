@@ -265,3 +265,14 @@ def test_oxigraph_invalid_parameter_name_is_refused(seed_graph, name):
 def test_oxigraph_invalid_iri_parameter_is_refused(seed_graph):
     with pytest.raises(QueryError, match=r"^parameter 'x' is not a valid RDF term: "):
         query_sparql(seed_graph, "SELECT ?x WHERE { ?x ?p ?o }", {"x": URIRef("http://a b")})
+
+
+def test_oxigraph_query_after_a_rebuild_reads_the_new_store(tmp_path):
+    """The open store kept between queries is dropped when a build replaces the folder."""
+    doc = tmp_path / "a.txt"
+    doc.write_text("银川市全面推行“三社联动”工作机制。\n", encoding="utf-8")
+    build([doc], tmp_path / "kg-out")
+    assert set(adopters(tmp_path / "kg-out", "三社联动")["place"]) == {"银川市"}
+    doc.write_text("舟山市全面推行“三社联动”工作机制。\n", encoding="utf-8")
+    build([doc], tmp_path / "kg-out")
+    assert set(adopters(tmp_path / "kg-out", "三社联动")["place"]) == {"舟山市"}

@@ -12,6 +12,7 @@ import shutil
 from importlib.resources import files
 from pathlib import Path
 
+import networkx as nx
 import pandas as pd
 import pytest
 
@@ -53,9 +54,18 @@ SPREAD: dict[str, list[dict[str, str]]] = {
     # publication years (三社联动), a stated year (社区体制改革), local forms counted (枫桥经验)
     "timeline": [{"mechanism": m} for m in ("三社联动", "社区体制改革", "枫桥经验", "智慧社区", "网格化管理",
                                             "吹哨报到", "四平台", "塞上枫桥", "1141+X")],
-    # a whole title in 《》, words from titles cited by one or by several documents, a year
+    # a whole title in 《》, words from titles cited by one or by several documents, a year;
+    # documents adopting a mechanism (through a local form too), and both filters at once
     "citations": [{"policy": t} for t in ("《社区工作准入目录(试行)》", "和谐社区建设", "网格化管理、组团式服务", "准入",
-                                          "银川市", "实施意见", "养老服务设施布局规划", "2020")],
+                                          "银川市", "实施意见", "养老服务设施布局规划", "2020")]
+                 + [{"mechanism": m} for m in ("三社联动", "枫桥经验", "塞上枫桥", "四平台")]
+                 + [{"policy": "意见", "mechanism": "网格化管理"}],
+    # a mechanism, an alt label, a local form (counted under its concept), a candidate
+    "co-adoption": [{"mechanism": m} for m in ("三社联动", "网格化管理", "四平台", "塞上枫桥", "枫桥经验", "1141+X")],
+    # a city alone and with its districts, a short form, an indicator alone, both, the whole country
+    "metrics": [{"place": "银川市"}, {"place": "银川市", "within": "true"}, {"place": "红河州"},
+                {"indicator": "网格"}, {"indicator": "社会组织"}, {"place": "红河州", "indicator": "社区", "within": True},
+                {"place": "中国", "within": True}],
 }
 
 
@@ -119,7 +129,8 @@ def test_queries_every_question_is_the_same_on_every_engine(seed_graph, question
 
 
 def test_queries_every_question_has_a_spread_of_parameters():
-    assert set(SPREAD) == set(QUESTIONS)
+    from tests.test_queries_documents import SPREAD as DOCUMENT_SPREAD
+    assert set(SPREAD) | set(DOCUMENT_SPREAD) == set(QUESTIONS)
 
 
 # ------------------------------------------------------------------ what the seeds must answer
@@ -333,9 +344,100 @@ def test_queries_citations_of_a_whole_title_with_or_without_brackets(seed_graph,
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("words", ["   ", "《》", "和谐 社区"])
-def test_queries_citations_blank_or_spaced_words_find_nothing(seed_graph, engine, words):
-    assert ask("citations", seed_graph, engine=engine, policy=words).empty
+def test_queries_citations_spaced_words_find_nothing(seed_graph, engine):
+    assert ask("citations", seed_graph, engine=engine, policy="和谐 社区").empty
+
+
+@pytest.mark.parametrize("words", ["", "   ", "《》"])
+def test_queries_citations_blank_words_are_refused(seed_graph, words):
+    with pytest.raises(QueryError) as caught:
+        ask("citations", seed_graph, policy=words)
+    assert str(caught.value) == "Parameter 'policy' of question 'citations' is blank; give a name or leave it out."
+
+
+def test_queries_citations_needs_words_or_a_mechanism(seed_graph):
+    with pytest.raises(QueryError) as caught:
+        ask("citations", seed_graph)
+    assert str(caught.value) == ("Question 'citations' needs one of the parameters policy, mechanism. "
+                                 "Its parameters: policy, mechanism.")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_queries_citations_by_mechanism_are_the_documents_adopting_it(seed_graph, engine):
+    adopting = set(ask("adopters", seed_graph, engine=engine, mechanism="三社联动")["document"])
+    frame = ask("citations", seed_graph, engine=engine, mechanism="三社联动")
+    assert set(frame["document"]) == adopting  # each of them cites some policy
+    assert set(frame["words"]) == {""} and set(frame["mechanism"]) == {"三社联动"}
+    both = ask("citations", seed_graph, engine=engine, policy="和谐社区", mechanism="三社联动")
+    by_words = ask("citations", seed_graph, engine=engine, policy="和谐社区")
+    assert set(both["policy"]) == set(by_words.loc[by_words["document"].isin(adopting), "policy"]) != set()
+    fengqiao = ask("citations", seed_graph, engine=engine, mechanism="枫桥经验")
+    assert "002_0e9deacc55aac3d8.txt" in set(fengqiao["document"])  # 舟山 adopts it as 海上枫桥
+
+
+# ------------------------------------------------------------------ co-adoption
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_queries_co_adoption_counts_places_adopting_both(seed_graph, engine):
+    frame = ask("co-adoption", seed_graph, engine=engine, mechanism="三社联动")
+    adopters = set(ask("adopters", seed_graph, engine=engine, mechanism="三社联动")["place"])
+    assert "三社联动" not in set(frame["mechanism"])
+    assert frame["places"].tolist() == sorted(frame["places"], reverse=True)
+    for row in frame.to_dict("records"):
+        places = row["place_names"].split("|")
+        assert row["places"] == len(places) and set(places) <= adopters
+        also = set(ask("adopters", seed_graph, engine=engine, mechanism=row["mechanism"])["place"])
+        assert set(places) == adopters & also, row["mechanism"]
+    grid = frame.loc[frame["mechanism"] == "网格化管理"].iloc[0]
+    assert grid["places"] >= 2
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_queries_co_adoption_counts_local_forms_under_their_concept(seed_graph, engine):
+    frame = ask("co-adoption", seed_graph, engine=engine, mechanism="三社联动")
+    assert "海上枫桥" not in set(frame["mechanism"])
+    fengqiao = frame.loc[frame["mechanism"] == "枫桥经验"]
+    assert "舟山市" in fengqiao["place_names"].iloc[0].split("|")  # 舟山 adopted it as 海上枫桥
+    own = ask("co-adoption", seed_graph, engine=engine, mechanism="塞上枫桥")
+    assert "枫桥经验" not in set(own["mechanism"]) and not own.empty
+
+
+# ------------------------------------------------------------------ metrics
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_queries_metrics_of_a_place_have_values_units_and_evidence(seed_graph, engine):
+    frame = ask("metrics", seed_graph, engine=engine, place="银川市")
+    assert not frame.empty and set(frame["place"]) == {"银川市"}
+    for row in frame.to_dict("records"):
+        assert type(row["value"]) is float and row["unit"] and row["evidence"]
+    assert any("网格员" in i and v == 330.0 for i, v in zip(frame["indicator"], frame["value"]))  # 新招聘330名网格员
+    inside = ask("metrics", seed_graph, engine=engine, place="银川", within=True)
+    assert len(inside) > len(frame) and set(frame["evidence"]) <= set(inside["evidence"])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_queries_metrics_by_indicator_words_and_by_both(seed_graph, engine):
+    grid = ask("metrics", seed_graph, engine=engine, indicator="网格")
+    assert not grid.empty and all("网格" in i for i in grid["indicator"])
+    honghe = ask("metrics", seed_graph, engine=engine, place="红河州", indicator="社区", within=True)
+    assert all("社区" in i for i in honghe["indicator"])
+    inside = set(ask("mechanisms", seed_graph, engine="networkx", place="红河州", within=True)["place"])
+    graph = read_networkx(seed_graph)
+    places = {attrs["label"]: node for node, attrs in graph.nodes(data=True) if attrs.get("kind") == "Place"}
+    honghe_node = places["红河哈尼族彝族自治州"]
+    assert "红河哈尼族彝族自治州" in set(honghe["place"]) and inside
+    for place in set(honghe["place"]):  # the state itself or a place whose WITHIN chain reaches it
+        assert place == "红河哈尼族彝族自治州" or nx.has_path(graph, places[place], honghe_node), place
+    assert ask("metrics", seed_graph, engine=engine, indicator="并不存在的指标").empty
+
+
+def test_queries_metrics_needs_a_place_or_an_indicator(seed_graph):
+    with pytest.raises(QueryError) as caught:
+        ask("metrics", seed_graph, within=True)
+    assert str(caught.value) == ("Question 'metrics' needs one of the parameters place, indicator. "
+                                 "Its parameters: place, indicator, within.")
 
 
 # ------------------------------------------------------------------ parameters only
@@ -347,13 +449,19 @@ def test_queries_citations_blank_or_spaced_words_find_nothing(seed_graph, engine
 def test_queries_every_question_finds_nothing_for_hostile_names_and_changes_nothing(
         seed_graph, question, name, engine):
     before = digest(seed_graph)
-    params: dict[str, object] = {param: name for param in QUESTIONS[question].params}
-    params |= {flag: True for flag in QUESTIONS[question].flags}  # --within: look inside too
-    frame = ask(question, seed_graph, engine=engine, **params)
-    assert frame.empty
-    assert list(frame.columns) == list(QUESTIONS[question].columns)
+    q = QUESTIONS[question]
+    params: dict[str, object] = {param: name for param in (*q.params, *q.optional)}
+    params |= {q.each: [name]} if q.each else {}
+    params |= {flag: True for flag in q.flags}  # --within: look inside too
+    if q.optional and not name.strip():
+        with pytest.raises(QueryError, match="is blank; give a name or leave it out"):
+            ask(question, seed_graph, engine=engine, **params)
+    else:
+        frame = ask(question, seed_graph, engine=engine, **params)
+        assert frame.empty
+        assert list(frame.columns) == list(q.columns)
     assert digest(seed_graph) == before
-    assert not ask(question, seed_graph, engine=engine, **SPREAD[question][0]).empty
+    assert not ask(question, seed_graph, engine=engine, **q.examples[0]).empty
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -413,7 +521,7 @@ def test_queries_every_question_ships_both_files_using_its_variables(name):
     question = QUESTIONS[name]
     sparql = files("queries").joinpath(question.sparql).read_text(encoding="utf-8")
     cypher = files("queries").joinpath(question.cypher).read_text(encoding="utf-8")
-    variables = {question.variable(param) for param in (*question.params, *question.flags)}
+    variables = {question.variable(param) for param in question.accepted}
     for variable in variables:
         assert re.search(rf"\?{variable}\b", sparql) and re.search(rf"\${variable}\b", cypher)
     assert set(re.findall(r"\$(\w+)", re.sub(r"//.*", "", cypher))) == variables  # no other parameter

@@ -199,3 +199,17 @@ def test_ladybug_schema_and_graph_must_agree(seed_graph: PropertyGraph, tmp_path
     assert str(err.value).endswith("gives Program the columns ['id', 'label'], but the graph has "
                                    "['id', 'label', 'extra']; COPY maps columns by position, so they must agree")
     assert not (tmp_path / "graph.lbug").exists()
+
+
+def test_stores_ladybug_query_after_a_rebuild_reads_the_new_database(tmp_path):
+    """The open database kept between queries is dropped when a build replaces the file."""
+    from kg.pipeline import build
+    from kg.stores.ladybug import LADYBUG_FILE, query_ladybug
+
+    doc = tmp_path / "a.txt"
+    cypher = "MATCH (p:Place)-[:ADOPTED]->(m:Mechanism) WHERE m.label = $name RETURN p.label AS place"
+    for place in ("银川市", "舟山市"):
+        doc.write_text(f"{place}全面推行“三社联动”工作机制。\n", encoding="utf-8")
+        build([doc], tmp_path / "kg-out")
+        found = query_ladybug(tmp_path / "kg-out" / LADYBUG_FILE, cypher, {"name": "三社联动"})
+        assert found["place"].tolist() == [place]

@@ -6,6 +6,9 @@ loads every table of a :class:`~kg.graph.PropertyGraph` with ``COPY <table> FROM
 row). The database is built in a temporary folder beside ``path`` and renamed over it,
 so a crash never leaves half a database.
 
+:func:`read_ladybug` reads the tables back into a :class:`~kg.graph.PropertyGraph` equal to
+the one written (its ``skipped`` counts, which no store keeps, are empty).
+
 :func:`query_ladybug` runs one Cypher query on a read-only connection, its values bound
 as parameters (``$name``), never formatted into the text, and returns a DataFrame.
 Keep queries in the openCypher subset Neo4j also runs: the same questions go there too.
@@ -20,6 +23,8 @@ Examples
 >>> query_ladybug(db, "MATCH (m:Mechanism) WHERE m.label = $name RETURN m.id AS id",
 ...               {"name": "三社联动"})["id"].tolist()
 ['https://w3id.org/govkg/mechanism/three-social-linkage']
+>>> read_ladybug(db).counts()["Mechanism"] == len(load_thesaurus().concepts)
+True
 >>> query_ladybug(db, "MATCH (m:Mechanism RETURN m")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -34,6 +39,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Mapping
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -42,10 +48,10 @@ import ladybug
 import pandas as pd
 
 from kg.errors import QueryError, StoreError
-from kg.graph import ENDPOINTS, PropertyGraph
+from kg.graph import EDGE_COLUMNS, EDGE_KEYS, ENDPOINTS, NODE_COLUMNS, PropertyGraph
 
 __all__ = [
-    "LADYBUG_FILE", "write_ladybug", "query_ladybug", "schema_path", "schema_statements"]
+    "LADYBUG_FILE", "write_ladybug", "read_ladybug", "query_ladybug", "schema_path", "schema_statements"]
 
 #: The database file a build writes into its output folder.
 LADYBUG_FILE = "graph.lbug"
@@ -173,6 +179,65 @@ def write_ladybug(pg: PropertyGraph, path: Path) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _table(conn: ladybug.Connection, cypher: str, columns: dict[str, str], keys: list[str]) -> pd.DataFrame:
+    """The rows of ``cypher`` as a table of ``columns`` (name → dtype), sorted as :mod:`kg.graph` sorts.
+
+    Rows are read one by one as Python values, so integers keep every digit and a missing
+    value stays ``None`` (a DataFrame of the result would make integer columns float).
+    """
+    result = conn.execute(cypher)
+    rows = []
+    while result.has_next():  # type: ignore[union-attr]
+        rows.append(result.get_next())  # type: ignore[union-attr]
+    table = pd.DataFrame.from_records(rows, columns=list(columns)).astype(columns)  # type: ignore[arg-type]
+    return table.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+def read_ladybug(path: Path) -> PropertyGraph:
+    """Read the property graph of the database at ``path`` back into tables.
+
+    Parameters
+    ----------
+    path : a database written by :func:`write_ladybug`, e.g. ``kg-out/graph.lbug``
+
+    Returns
+    -------
+    PropertyGraph
+        Tables equal to those written: the columns and dtypes of :data:`~kg.graph.NODE_COLUMNS`
+        and :data:`~kg.graph.EDGE_COLUMNS`, sorted as :func:`~kg.graph.build_graph` sorts them.
+        ``skipped`` is empty: the database keeps no record of what the build left out.
+
+    Raises
+    ------
+    StoreError
+        There is no database at ``path``, or it lacks a table or column of the graph.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise StoreError(f"no LadybugDB database at {path}; write one with write_ladybug (kg build)")
+    try:
+        db = ladybug.Database(str(path), read_only=True)
+    except RuntimeError as exc:
+        raise StoreError(f"cannot open the LadybugDB database {path}: {exc}") from exc
+    conn = ladybug.Connection(db)
+    try:
+        nodes = {label: _table(conn, f"MATCH (n:{_identifier(label)}) RETURN "
+                               + ", ".join(f"n.{_identifier(c)}" for c in columns), columns, ["id"])
+                 for label, columns in NODE_COLUMNS.items()}
+        edges = {}
+        for kind, columns in EDGE_COLUMNS.items():
+            props = [f"r.{_identifier(c)}" for c in columns if c not in ("src", "dst")]
+            edges[kind] = _table(conn, f"MATCH (a)-[r:{_identifier(kind)}]->(b) RETURN "
+                                 + ", ".join(["a.id", "b.id", *props]), columns,
+                                 ["src", "dst", *EDGE_KEYS.get(kind, ())])
+    except RuntimeError as exc:
+        raise StoreError(f"{path} does not hold the tables of kg.graph ({exc}); rebuild it with kg build") from exc
+    finally:
+        conn.close()
+        db.close()
+    return PropertyGraph(nodes=nodes, edges=edges, skipped={})
+
+
 def _check_params(params: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(params, Mapping):
         raise QueryError(f"Query parameters must be a dict of name → value, not {type(params).__name__}.")
@@ -210,13 +275,13 @@ def query_ladybug(path: Path, cypher: str, params: dict[str, Any] | None = None)
     """
     path = Path(path)
     bound = _check_params(params or {})
-    if not path.is_file():
-        raise StoreError(f"no LadybugDB database at {path}; write one with write_ladybug (kg build)")
     try:
-        db = ladybug.Database(str(path), read_only=True)
-    except RuntimeError as exc:
-        raise StoreError(f"cannot open the LadybugDB database {path}: {exc}") from exc
-    conn = ladybug.Connection(db)
+        stat = path.resolve().stat()
+    except OSError:
+        stat = None
+    if stat is None or not path.is_file():
+        raise StoreError(f"no LadybugDB database at {path}; write one with write_ladybug (kg build)")
+    conn = ladybug.Connection(_open_read_only(path.resolve(), stat.st_ino, stat.st_mtime_ns))
     try:
         result = conn.execute(cypher, parameters=bound)
         if isinstance(result, list):
@@ -226,4 +291,16 @@ def query_ladybug(path: Path, cypher: str, params: dict[str, Any] | None = None)
         raise QueryError(f"Cypher query failed: {exc}") from exc
     finally:
         conn.close()
-        db.close()
+
+
+@lru_cache(maxsize=4)
+def _open_read_only(path: Path, inode: int, mtime_ns: int) -> ladybug.Database:
+    """A read-only database, one per version of the file (``inode`` and ``mtime_ns`` key the cache).
+
+    Opening costs tens of milliseconds, more than most questions; a build writes a new
+    database and renames it into place, which gives a new inode and so a fresh open.
+    """
+    try:
+        return ladybug.Database(str(path), read_only=True)
+    except RuntimeError as exc:
+        raise StoreError(f"cannot open the LadybugDB database {path}: {exc}") from exc

@@ -49,6 +49,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -148,14 +149,28 @@ def write_oxigraph(graph_dir: str | Path) -> Path:
 def read_oxigraph(graph_dir: str | Path) -> ox.Store:
     """Open the Oxigraph store of ``graph_dir`` read-only.
 
+    Opening costs tens of milliseconds, more than most questions, so an open store is kept
+    for the next call as long as it is the same folder on disk: a build writes a new store
+    and renames it into place, which gives a new inode and so a fresh open.
+
     Raises
     ------
     StoreError
         If there is no store, or it cannot be opened.
     """
-    path = Path(graph_dir) / STORE_DIR
-    if not path.is_dir():
+    path = (Path(graph_dir) / STORE_DIR).resolve()
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    if stat is None or not path.is_dir():
         raise StoreError(f"no Oxigraph store at {path}; run `kg build` first")
+    return _open_read_only(path, stat.st_ino, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _open_read_only(path: Path, inode: int, mtime_ns: int) -> ox.Store:
+    """A read-only store, one per version of the folder (``inode`` and ``mtime_ns`` key the cache)."""
     try:
         return ox.Store.read_only(str(path))
     except OSError as err:
