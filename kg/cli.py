@@ -2,7 +2,7 @@
 
 Every command is one import away in Python: ``kg build`` is :func:`kg.pipeline.build`,
 ``kg validate`` is :func:`kg.validate.validate_graph`, ``kg thesaurus candidates`` is
-:func:`kg.candidates.list_candidates`.
+:func:`kg.candidates.list_candidates`, ``kg view`` is :func:`kg.views.site.write_view`.
 """
 
 from __future__ import annotations
@@ -48,8 +48,10 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file cannot be loaded.")
 @click.option("--max-size", "max_mb", type=float, default=50.0, show_default=True,
               help="Skip files larger than this many MB.")
+@click.option("--no-site", "no_site", is_flag=True,
+              help="Do not write the browsable HTML site (OUT/site/); saves time on big corpora.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; errors and the summary only.")
-def build(inputs: tuple[Path, ...], out: Path, strict: bool, max_mb: float, quiet: bool) -> None:
+def build(inputs: tuple[Path, ...], out: Path, strict: bool, max_mb: float, no_site: bool, quiet: bool) -> None:
     """Build the graph of INPUTS (files and folders, recursing) into --out.
 
     Reads .txt, .html/.htm, .pdf and .docx. A file that cannot be read is reported
@@ -70,7 +72,8 @@ def build(inputs: tuple[Path, ...], out: Path, strict: bool, max_mb: float, quie
             bar.update(1)
 
     try:
-        report = run_build(inputs, out, max_bytes=int(max_mb * 1024 * 1024), on_start=start, on_progress=step)
+        report = run_build(inputs, out, max_bytes=int(max_mb * 1024 * 1024), on_start=start, on_progress=step,
+                           site=not no_site)
     except KGError as err:
         raise click.ClickException(str(err)) from err
     finally:
@@ -216,6 +219,30 @@ def _question_params(args: list[str], *, flags: tuple[str, ...] = (), each: str 
             out[key] = value
         i += 1
     return out
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["overview", "mechanism", "place", "document", "agencies"]))
+@click.argument("name", required=False)
+@graph_option
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The HTML file to write: one page, its scripts and styles inside, that opens offline.")
+def view(kind: str, name: str | None, graph: Path, out: Path) -> None:
+    """Write one view of the graph as a self-contained HTML page.
+
+    \b
+    KIND is overview, agencies, or mechanism, place or document followed by NAME,
+    any of its names (a local form, a short place name such as 红河州, a document's
+    title, doc_id or file name). Example:
+             kg view mechanism 枫桥经验 --graph kg-out --out fengqiao.html
+    """
+    from kg.views.site import write_view
+
+    try:
+        written = write_view(graph, kind, name, out)
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"wrote {written}")
 
 
 @main.command()

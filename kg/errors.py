@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["KGError", "LoadError", "ExtractError", "StoreError", "QueryError", "SpanError"]
+__all__ = ["KGError", "LoadError", "ExtractError", "StoreError", "QueryError", "SpanError", "ViewError"]
 
 
 class KGError(Exception):
@@ -35,3 +35,7 @@ class StoreError(KGError):
 
 class QueryError(KGError):
     """A query or its parameters were rejected."""
+
+
+class ViewError(KGError):
+    """A page could not be rendered: its records contradict each other or an option is unsupported."""

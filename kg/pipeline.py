@@ -14,7 +14,8 @@ gives byte-identical files):
 - ``graph.lbug`` — the property graph (:mod:`kg.graph`) in an embedded LadybugDB
   database, for Cypher (see :mod:`kg.stores.ladybug`);
 - ``graph.networkx.json`` — the property graph as node-link JSON for networkx
-  (see :mod:`kg.stores.networkx`).
+  (see :mod:`kg.stores.networkx`);
+- ``site/`` — the browsable HTML site (see :mod:`kg.views.site`), unless ``site=False``.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class BuildReport:
     facts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     characters: int = 0
+    site: Path | None = None
 
     def summary(self) -> str:
         facts = ", ".join(f"{n} {kind}" for kind, n in self.facts.items())
@@ -157,8 +159,9 @@ def build(
     max_bytes: int | None = None,
     on_progress: Callable[[Path], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    site: bool = True,
 ) -> BuildReport:
-    """Build the graph of ``inputs`` (files and folders) into ``out_dir``."""
+    """Build the graph of ``inputs`` (files and folders) into ``out_dir``; ``site=False`` skips ``site/``."""
     from kg.graph import build_graph
     from kg.rdf import build_rdf, write_graph
     from kg.stores.ladybug import LADYBUG_FILE, write_ladybug
@@ -186,6 +189,10 @@ def build(
     write_ladybug(pg, out / LADYBUG_FILE)
     write_networkx(pg, out)
     report = BuildReport(out_dir=out, loaded=len(extractions), failures=failures)
+    if site:
+        from kg.views.site import write_site
+
+        report.site = write_site(out)
     for kind in ("adoptions", "agencies", "policies", "programs", "metrics", "candidates"):
         report.facts[kind] = sum(len(getattr(ex, kind)) for ex in extractions)
     report.characters = sum(len(ex.document.text) for ex in extractions)

@@ -6,12 +6,19 @@ repository; tests read them there at run time and never copy their text.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 #: The shared folder beside the repository: corpus/seeds, gold/seeds, tools.
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+#: Debian's Chromium (``apt-get install -y chromium``), which Playwright drives for the HTML tests.
+CHROMIUM = Path("/usr/bin/chromium")
+#: Flags that keep Chromium from calling home: the tests count every request the page makes.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 @pytest.fixture(scope="session")
@@ -21,3 +28,22 @@ def seeds_dir() -> Path:
     if not folder.is_dir():
         pytest.fail(f"seed corpus not found at {folder}; the tests expect ../shared beside the repository")
     return folder
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """A headless Chromium (Debian's, at ``/usr/bin/chromium``) driven by Playwright.
+
+    Never ``playwright install``: Playwright's Python package is pointed at the system
+    browser. Skips, saying how to install it, when Chromium is missing.
+    """
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: the HTML view tests need a real browser "
+                    "(apt-get install -y chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason='pip install -e ".[test]" installs Playwright')
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield launched
+        finally:
+            launched.close()
