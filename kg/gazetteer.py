@@ -91,6 +91,10 @@ def _variants(name: str, short: str, level: str) -> list[tuple[str, bool]]:
     return out
 
 
+#: How many jurisdictions' town regexes are kept (least recently used dropped first): a
+#: national corpus touches a few thousand counties, each set costing tens of kilobytes.
+_SUB_INDEX_SIZE = 2048
+
 class Gazetteer:
     """Divisions indexed by code and by every way they are written."""
 
@@ -352,15 +356,18 @@ class Gazetteer:
 
     def _sub_names(self, codes: tuple[str, ...]) -> tuple[dict[str, list[Place]], re.Pattern[str]]:
         """Towns and streets of the counties ``codes`` by name, and a regex finding them."""
-        if codes not in self._sub_index:
-            names: dict[str, list[Place]] = defaultdict(list)
-            for code in codes:
-                for sub in self.subdivisions(self.by_code[code]):
-                    if sub.level == "town":
-                        names[sub.name].append(sub)
-            if len(self._sub_index) > 256:
-                self._sub_index.clear()
-            self._sub_index[codes] = (dict(names), trie_regex(n for n in names if len(n) >= 2))
+        found = self._sub_index.pop(codes, None)
+        if found is not None:  # least recently used first: a hit moves to the end
+            self._sub_index[codes] = found
+            return found
+        names: dict[str, list[Place]] = defaultdict(list)
+        for code in codes:
+            for sub in self.subdivisions(self.by_code[code]):
+                if sub.level == "town":
+                    names[sub.name].append(sub)
+        while len(self._sub_index) >= _SUB_INDEX_SIZE:  # drop the least recently used
+            del self._sub_index[next(iter(self._sub_index))]
+        self._sub_index[codes] = (dict(names), trie_regex(n for n in names if len(n) >= 2))
         return self._sub_index[codes]
 
     def _tied(self, folded: str, before: PlaceHit) -> PlaceHit | None:
