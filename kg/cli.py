@@ -381,3 +381,90 @@ def export_neo4j_files(graph: Path, out: Path | None) -> None:
                f"import.sh, constraints.cypher and graph.cypher to {folder}")
     click.echo("bulk import into a new database (see import.sh):")
     click.echo(f"  cd {shlex.quote(str(folder))} && {result.command}")
+
+
+# ---------------------------------------------------------------- research: kg panel, kg diffusion
+# One block, over kg.research.panel and kg.research.diffusion.
+
+
+@main.command()
+@graph_option
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write: .csv (UTF-8 with BOM, opens in Excel), .xlsx or .parquet.")
+@click.option("--variants", is_flag=True, help="Keep local forms (塞上枫桥) apart instead of folding them into their concept.")
+@click.option("--long", "long_form", is_flag=True,
+              help="The event-history form: one row per adoption (place, mechanism, year, status, document, evidence).")
+def panel(graph: Path, out: Path, variants: bool, long_form: bool) -> None:
+    """Write the adoption panel: one row per place × mechanism, with first year, status and documents.
+
+    \b
+    Example: kg panel --graph kg-out --out panel.csv
+             kg panel --graph kg-out --out events.parquet --long
+    Columns: see docs/panel.md (kg.research.panel.PANEL_COLUMNS, LONG_COLUMNS).
+    """
+    from kg.research.panel import adoption_panel, write_panel
+
+    try:
+        frame = adoption_panel(graph, variants=variants, long=long_form)
+        written = write_panel(frame, out)
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"wrote {written} ({len(frame)} rows, {len(frame.columns)} columns)")
+
+
+@main.command()
+@click.argument("mechanism")
+@graph_option
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write: .png or .svg (a chart) or .html (a self-contained page: chart and table).")
+@click.option("--by-province", "by_province", is_flag=True, help="Draw one line per province besides the overall one.")
+def diffusion(mechanism: str, graph: Path, out: Path, by_province: bool) -> None:
+    """Draw the cumulative number of places adopting MECHANISM, year by year.
+
+    \b
+    MECHANISM is any of its names: a label, an alternative label, a local form.
+    Example: kg diffusion 三社联动 --graph kg-out --out sanshe.png --by-province
+    """
+    from kg.research.diffusion import diffusion_table, write_diffusion
+
+    try:
+        written = write_diffusion(graph, mechanism, out, by_province=by_province)
+        table = diffusion_table(graph, mechanism)
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+    span = f", {table['year'].min()}–{table['year'].max()}" if len(table) else ""
+    undated = table.attrs.get("undated") or []
+    click.echo(f"wrote {written} ({int(table['new'].sum()) + len(undated)} places{span}"
+               f"{f'; {len(undated)} undated' if undated else ''})")
+
+
+# ---------------------------------------------------------------- precedent search: kg precedents
+# One block, over kg.research.precedents; the index is GRAPH/precedents.sqlite, written by kg build.
+
+
+@main.command()
+@click.argument("query", required=False, default=None)
+@graph_option
+@click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A draft document (.txt, .html, .pdf, .docx): its mechanisms, policies and places are the query.")
+@click.option("--place", help="Only documents mentioning this place or a place within it (full or short name).")
+@click.option("--issuer", help="Only documents whose issuer's name contains this.")
+@click.option("--since", metavar="YYYY[-MM[-DD]]", help="Only documents published in or after this date.")
+@click.option("--until", metavar="YYYY[-MM[-DD]]", help="Only documents published in or before this date.")
+@click.option("--kind", help="Only documents of this kind: 答复, 复函, 协办意见, 综述 ….")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many documents.")
+@format_option
+def precedents(query: str | None, graph: Path, file: Path | None, place: str | None, issuer: str | None,
+               since: str | None, until: str | None, kind: str | None, limit: int, fmt: str) -> None:
+    """Find documents that are precedents for QUERY or a draft (--file), best first.
+
+    \b
+    Each row says why (the mechanisms, policies and places shared with the query),
+    gives the best matching passages with the match in 【…】, and lists neighbours.
+    Example: kg precedents 社区工作准入清单 --graph kg-out --since 2020
+             kg precedents --file draft.txt --kind 答复 --format json
+    """
+    from kg.research.precedents import find_precedents
+
+    _answer(lambda: find_precedents(graph, query, file=file, place=place, issuer=issuer, since=since, until=until,
+                                    kind=kind, limit=limit), fmt)

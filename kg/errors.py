@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["KGError", "LoadError", "ExtractError", "StoreError", "QueryError", "SpanError", "ViewError"]
+__all__ = ["KGError", "LoadError", "ExtractError", "StoreError", "QueryError", "SpanError", "ViewError", "ExportError"]
 
 
 class KGError(Exception):
@@ -39,3 +39,7 @@ class QueryError(KGError):
 
 class ViewError(KGError):
     """A page could not be rendered: its records contradict each other or an option is unsupported."""
+
+
+class ExportError(KGError):
+    """A research table or chart could not be written: an unsupported file type, most often."""

@@ -15,6 +15,8 @@ gives byte-identical files):
   database, for Cypher (see :mod:`kg.stores.ladybug`);
 - ``graph.networkx.json`` — the property graph as node-link JSON for networkx
   (see :mod:`kg.stores.networkx`);
+- ``precedents.sqlite`` — the full-text index precedent search reads
+  (see :mod:`kg.research.precedent_index`);
 - ``site/`` — the browsable HTML site (see :mod:`kg.views.site`), unless ``site=False``.
 """
 
@@ -164,6 +166,7 @@ def build(
     """Build the graph of ``inputs`` (files and folders) into ``out_dir``; ``site=False`` skips ``site/``."""
     from kg.graph import build_graph
     from kg.rdf import build_rdf, write_graph
+    from kg.research.precedent_index import write_precedent_index
     from kg.stores.ladybug import LADYBUG_FILE, write_ladybug
     from kg.stores.networkx import write_networkx
     from kg.stores.oxigraph import write_oxigraph
@@ -188,6 +191,7 @@ def build(
     write_oxigraph(out)
     write_ladybug(pg, out / LADYBUG_FILE)
     write_networkx(pg, out)
+    write_precedent_index(out)
     report = BuildReport(out_dir=out, loaded=len(extractions), failures=failures)
     if site:
         from kg.views.site import write_site

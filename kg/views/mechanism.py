@@ -2,7 +2,9 @@
 
 Its local forms, the places that adopted each name (one line per adoption, coloured by
 status, labelled with the year), every adoption with its document and evidence
-sentence, and the policies the documents behind those adoptions cite.
+sentence, the diffusion (new and cumulative adopting places by year, as
+:func:`kg.research.diffusion.diffusion_table` counts them), and the policies the
+documents behind those adoptions cite.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import networkx as nx
 
 from kg.queries.walk import reaching
+from kg.research.diffusion import adopters as first_adopters
+from kg.research.diffusion import diffusion_rows
 from kg.views.aggregate import MAX_NODES, fold
 from kg.views.facts import adoptions, documents_of, join, neighbours, province_of
 from kg.views.links import canonical, page_path
@@ -73,6 +77,8 @@ def mechanism_page(graph: nx.MultiDiGraph, mechanism: str, *, max_nodes: int = M
         ),
         key=lambda r: ((r[0], r[2]) not in stated, label_of(graph, r[1]), r[0]),
     )
+    spread = first_adopters(graph, [mech, *forms])
+    undated = [a.place for a in spread if a.year is None]
     broader = [b for b, _ in neighbours(graph, mech, "BROADER")]
     narrower = [n for n, _ in neighbours(graph, mech, "BROADER", incoming=True) if n not in forms]
     summary: list[tuple[str, Cell]] = [
@@ -102,6 +108,21 @@ def mechanism_page(graph: nx.MultiDiGraph, mechanism: str, *, max_nodes: int = M
                     a.sentence,
                 )
                 for a in found
+            ),
+        ),
+        *table(
+            "diffusion 扩散: places adopting it by year (the year stated, else the document's publication year)",
+            ("year 年份", "new places 新增地方", "cumulative 累计", "places 地方"),
+            (
+                *(
+                    (str(year), str(new), str(total), join((label_of(graph, p) for p in places), "、"))
+                    for year, new, total, places in diffusion_rows(spread, fill=False)
+                ),
+                *(
+                    (("no year 无年份", str(len(undated)), "", join((label_of(graph, p) for p in undated), "、")),)
+                    if undated
+                    else ()
+                ),
             ),
         ),
         *table(
