@@ -10,13 +10,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+__all__ = ["fsync_dir", "replace_dir", "umask", "write_atomic"]
 
 
-def _umask() -> int:
+def umask() -> int:
     """The process's umask (read by setting it and setting it back)."""
     mask = os.umask(0o022)
     os.umask(mask)
@@ -35,7 +36,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             if hasattr(os, "fchmod"):  # not on Windows, where the temporary file is not private
-                os.fchmod(fh.fileno(), 0o666 & ~_umask())
+                os.fchmod(fh.fileno(), 0o666 & ~umask())
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
@@ -43,13 +44,44 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    try:  # make the rename itself durable; not every platform can open a folder
-        folder = os.open(path.parent, os.O_RDONLY)
+    fsync_dir(path.parent)  # make the rename itself durable
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make renames in ``folder`` durable, where the platform can open a folder."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return
     try:
-        os.fsync(folder)
+        os.fsync(fd)
     except OSError:
         pass
     finally:
-        os.close(folder)
+        os.close(fd)
+
+
+def replace_dir(building: Path, target: Path) -> None:
+    """Put the finished folder ``building`` in place of ``target``, whole or not at all.
+
+    The old folder is moved aside first (a rename cannot replace a non-empty folder),
+    then ``building`` is renamed to ``target`` and the old one removed, so a reader sees
+    the old folder or the new one, never a mix. Both must be in the same folder.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "site").mkdir(); (d / "new").mkdir(); _ = (d / "new" / "a.txt").write_text("新")
+    >>> replace_dir(d / "new", d / "site")
+    >>> sorted(p.name for p in d.iterdir()), (d / "site" / "a.txt").read_text()
+    (['site'], '新')
+    """
+    if target.exists() or target.is_symlink():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+        os.replace(target, old / target.name)
+        os.replace(building, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(building, target)
+    fsync_dir(target.parent)

@@ -47,3 +47,21 @@ def browser() -> Iterator[Any]:
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds built into a graph folder holding every store, shared by the tests that only read it."""
+    from kg.pipeline import build
+
+    out = tmp_path_factory.mktemp("seed-graph")
+    build([seeds_dir], out)
+    return out
+
+
+def digest(graph_dir: Path) -> dict[str, str]:
+    """Every file of a graph folder → the SHA-256 of its bytes (to prove a query changed nothing)."""
+    import hashlib
+
+    return {str(path.relative_to(graph_dir)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(graph_dir.rglob("*")) if path.is_file()}

@@ -6,7 +6,6 @@ store; the answers of the three engines must be equal DataFrames (``DataFrame.eq
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 from importlib.resources import files
@@ -20,6 +19,7 @@ from kg.errors import QueryError
 from kg.graph import build_graph
 from kg.pipeline import build
 from kg.queries import ENGINES, QUESTIONS, ask
+from tests.conftest import digest
 from kg.stores.networkx import NETWORKX_FILE, read_networkx, write_networkx
 from kg.thesaurus import load_thesaurus
 
@@ -67,20 +67,6 @@ SPREAD: dict[str, list[dict[str, str]]] = {
                 {"indicator": "网格"}, {"indicator": "社会组织"}, {"place": "红河州", "indicator": "社区", "within": True},
                 {"place": "中国", "within": True}],
 }
-
-
-@pytest.fixture(scope="module")
-def seed_graph(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seeds built into a graph folder holding every store."""
-    out = tmp_path_factory.mktemp("seed-graph")
-    build([seeds_dir], out)
-    return out
-
-
-def digest(graph_dir: Path) -> dict[str, str]:
-    """Every file of a graph folder → the SHA-256 of its bytes."""
-    return {str(path.relative_to(graph_dir)): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(graph_dir.rglob("*")) if path.is_file()}
 
 
 def answers(graph_dir: Path, mechanism: str) -> dict[str, pd.DataFrame]:

@@ -7,7 +7,6 @@ DataFrames (``DataFrame.equals``), and the seeds' own facts must come back.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +15,7 @@ import pytest
 from kg.errors import QueryError
 from kg.pipeline import build
 from kg.queries import ENGINES, QUESTIONS, ask
+from tests.conftest import digest
 from kg.stores.networkx import read_networkx
 
 YINCHUAN_REPLY = "000_4e22a5ca7caa542c.txt"  # 银川市民政局 answers 市政协 第162号提案 (2022-08-31)
@@ -43,20 +43,6 @@ SPREAD: dict[str, list[dict[str, object]]] = {
 }
 #: Each question → its parameters that take a name (the hostile strings go into each).
 NAMED = {"replies": ("body", "level", "proposer", "handler"), "agency": ("name",), "documents": ("entity",)}
-
-
-@pytest.fixture(scope="module")
-def seed_graph(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seeds built into a graph folder holding every store."""
-    out = tmp_path_factory.mktemp("seed-graph")
-    build([seeds_dir], out)
-    return out
-
-
-def digest(graph_dir: Path) -> dict[str, str]:
-    """Every file of a graph folder → the SHA-256 of its bytes."""
-    return {str(path.relative_to(graph_dir)): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(graph_dir.rglob("*")) if path.is_file()}
 
 
 def rows(frame: pd.DataFrame, *columns: str) -> list[tuple[object, ...]]:

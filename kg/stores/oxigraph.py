@@ -44,7 +44,6 @@ oxigraph
 from __future__ import annotations
 
 import datetime
-import os
 import re
 import shutil
 import tempfile
@@ -58,9 +57,10 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from kg.errors import QueryError, StoreError
+from kg.io import replace_dir
 from kg.vocab import PREFIXES
 
-__all__ = ["STORE_DIR", "write_oxigraph", "read_oxigraph", "query_sparql"]
+__all__ = ["STORE_DIR", "query_sparql", "read_oxigraph", "write_oxigraph"]
 
 #: The store's folder inside a graph folder.
 STORE_DIR = "oxigraph"
@@ -129,20 +129,13 @@ def write_oxigraph(graph_dir: str | Path) -> Path:
         finally:
             del store  # the last reference: RocksDB closes its files before the rename
         target = graph_dir / STORE_DIR
-        if target.exists() or target.is_symlink():
-            old = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.", suffix=".old", dir=graph_dir))
-            os.replace(target, old / STORE_DIR)
-            os.replace(building, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(building, target)
+        replace_dir(building, target)
     except SyntaxError as err:
         shutil.rmtree(building, ignore_errors=True)
         raise StoreError(f"{source} is not valid Turtle ({err}); rebuild it with `kg build`") from err
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    _fsync_dir(graph_dir)
     return target
 
 
@@ -327,17 +320,3 @@ def _syntax_message(sparql: str, error: str) -> str:
 
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make renames in ``folder`` durable, where the platform can open a folder."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -21,42 +21,24 @@ from dataclasses import replace
 from pathlib import Path
 
 from kg.errors import ViewError
-from kg.io import write_atomic
+from kg.io import replace_dir, umask, write_atomic
 from kg.stores.networkx import read_networkx
 from kg.views.facts import Sentences
 from kg.views.links import VIEW_KINDS, find_node
 from kg.views.model import Cell, Page, Table
-from kg.views.pages import agency_page, document_page, mechanism_page, overview_page, place_page, site_pages
+from kg.views.pages import (
+    agency_page,
+    document_page,
+    mechanism_page,
+    overview_page,
+    place_page,
+    site_pages,
+)
 
-__all__ = ["SITE_DIR", "write_site", "write_view", "view_page", "relink"]
+__all__ = ["SITE_DIR", "relink", "view_page", "write_site", "write_view"]
 
 #: The folder :func:`write_site` writes into a graph folder.
 SITE_DIR = "site"
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _replace_dir(building: Path, target: Path) -> None:
-    """Rename ``building`` to ``target``, replacing what was there in one rename."""
-    if target.exists() or target.is_symlink():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
-        os.replace(target, old / target.name)
-        os.replace(building, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(building, target)
-    _fsync_dir(target.parent)
 
 
 def write_site(graph_dir: str | Path, out_dir: str | Path | None = None) -> Path:
@@ -88,23 +70,17 @@ def write_site(graph_dir: str | Path, out_dir: str | Path | None = None) -> Path
             shutil.rmtree(leftover, ignore_errors=True)
     building = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
-        os.chmod(building, 0o777 & ~_umask())  # as a plain mkdir would make it, not mkdtemp's 0o700
+        os.chmod(building, 0o777 & ~umask())  # as a plain mkdir would make it, not mkdtemp's 0o700
         for page in site_pages(graph, sentences=Sentences(graph_dir)):
             path = building / page.path
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(render_page(page, assets=_assets_for(page.path)), encoding="utf-8")
         write_assets(building)
-        _replace_dir(building, target)
+        replace_dir(building, target)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
     return target
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _assets_for(path: str) -> str:
