@@ -20,6 +20,7 @@ from kg.graph import build_graph
 from kg.pipeline import build
 from kg.queries import ENGINES, QUESTIONS, ask
 from tests.conftest import digest
+from tests.test_queries_documents import SPREAD as DOCUMENT_SPREAD
 from kg.stores.networkx import NETWORKX_FILE, read_networkx, write_networkx
 from kg.thesaurus import load_thesaurus
 
@@ -103,7 +104,8 @@ def test_queries_adopters_values_are_str_int_or_none_in_sorted_rows(seed_graph, 
     assert ("金湖南社区", None) in set(zip(nameless["place"], nameless["code"]))
 
 
-@pytest.mark.parametrize(("question", "params"), [(q, p) for q, spread in SPREAD.items() for p in spread],
+@pytest.mark.parametrize(("question", "params"), [(q, p) for q, spread in (SPREAD | DOCUMENT_SPREAD).items()
+                                                  for p in spread],
                          ids=lambda value: value if isinstance(value, str) else "-".join(map(str, value.values())))
 def test_queries_every_question_is_the_same_on_every_engine(seed_graph, question, params):
     found = {engine: ask(question, seed_graph, engine=engine, **params) for engine in ENGINES}
@@ -115,7 +117,6 @@ def test_queries_every_question_is_the_same_on_every_engine(seed_graph, question
 
 
 def test_queries_every_question_has_a_spread_of_parameters():
-    from tests.test_queries_documents import SPREAD as DOCUMENT_SPREAD
     assert set(SPREAD) | set(DOCUMENT_SPREAD) == set(QUESTIONS)
 
 

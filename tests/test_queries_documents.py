@@ -52,17 +52,6 @@ def rows(frame: pd.DataFrame, *columns: str) -> list[tuple[object, ...]]:
 # ------------------------------------------------------------------ the same answer on every engine
 
 
-@pytest.mark.parametrize(("question", "params"), [(q, p) for q, spread in SPREAD.items() for p in spread],
-                         ids=lambda value: value if isinstance(value, str) else "-".join(map(str, value.values())))
-def test_queries_documents_every_question_is_the_same_on_every_engine(seed_graph, question, params):
-    found = {engine: ask(question, seed_graph, engine=engine, **params) for engine in ENGINES}
-    sparql = found["sparql"]
-    assert not sparql.empty
-    assert list(sparql.columns) == list(QUESTIONS[question].columns)
-    for engine, frame in found.items():
-        assert frame.equals(sparql), f"{engine} differs from sparql:\n{frame}\n{sparql}"
-
-
 def test_queries_documents_questions_are_registered_after_citations():
     names = list(QUESTIONS)
     assert names.index("citations") < names.index("replies") < names.index("agency") < names.index("documents")
