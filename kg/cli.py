@@ -50,13 +50,29 @@ def main() -> None:
               help="Skip files larger than this many MB.")
 @click.option("--no-site", "no_site", is_flag=True,
               help="Do not write the browsable HTML site (OUT/site/); saves time on big corpora.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes extracting in parallel.  [default: every core]")
+@click.option("--rdf", "rdf", default="ttl,jsonld", show_default=True,
+              help="RDF files to write besides graph.nt: ttl, jsonld, both (comma-separated) or none.")
+@click.option("--full", is_flag=True,
+              help="Extract every document again, ignoring what earlier builds cached in --out.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; errors and the summary only.")
-def build(inputs: tuple[Path, ...], out: Path, strict: bool, max_mb: float, no_site: bool, quiet: bool) -> None:
+def build(inputs: tuple[Path, ...], out: Path, strict: bool, max_mb: float, no_site: bool, jobs: int | None,
+          rdf: str, full: bool, quiet: bool) -> None:
     """Build the graph of INPUTS (files and folders, recursing) into --out.
 
     Reads .txt, .html/.htm, .pdf and .docx. A file that cannot be read is reported
     on one line with the reason, and the rest of the build completes.
+
+    A second build into the same --out extracts only the files that changed since
+    (OUT/manifest.json, OUT/cache/) and gives the same outputs as a full one.
     """
+    from kg.rdf_files import RDF_FORMATS
+
+    formats = [] if rdf.strip() == "none" else [name.strip() for name in rdf.split(",") if name.strip()]
+    if unknown := [name for name in formats if name not in RDF_FORMATS]:
+        raise click.BadParameter(f"unknown RDF format {unknown[0]!r}; use ttl, jsonld, both comma-separated, "
+                                 "or none", param_hint="--rdf")
     from tqdm import tqdm
 
     from kg.pipeline import build as run_build
@@ -73,7 +89,7 @@ def build(inputs: tuple[Path, ...], out: Path, strict: bool, max_mb: float, no_s
 
     try:
         report = run_build(inputs, out, max_bytes=int(max_mb * 1024 * 1024), on_start=start, on_progress=step,
-                           site=not no_site)
+                           site=not no_site, jobs=jobs, rdf_formats=formats, incremental=not full)
     except KGError as err:
         raise click.ClickException(str(err)) from err
     finally:
@@ -97,7 +113,7 @@ def validate(graph: Path) -> None:
     except KGError as err:
         raise click.ClickException(str(err)) from err
     if result.conforms:
-        click.echo(f"{graph / 'graph.ttl'} conforms to the shapes.")
+        click.echo(f"{graph / 'graph.nt'} conforms to the shapes.")
         return
     click.echo(result.text, err=True)
     raise SystemExit(1)

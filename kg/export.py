@@ -11,12 +11,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from contextlib import ExitStack
+from typing import Any
 from pathlib import Path
 
-from kg.io import write_atomic
+from kg.io import open_atomic
 from kg.records import Extraction, Place, Span
 
-__all__ = ["export_csv", "EXPORTS", "format_value"]
+__all__ = ["export_csv", "CsvExport", "EXPORTS", "format_value"]
 
 _EVIDENCE = ["sentence", "start", "end", "mention_start", "mention_end"]
 EXPORTS: dict[str, list[str]] = {
@@ -95,18 +97,68 @@ def _rows(name: str, ex: Extraction) -> Iterable[list[object]]:
             yield [*head, c.label, c.cue, c.definition or "", *_evidence(c.evidence, c.mention)]
 
 
+class CsvExport:
+    """Streams the CSV exports: :meth:`add` one extraction at a time, then :meth:`close`.
+
+    Rows go straight to temporary files in ``out_dir``; :meth:`close` renames them into
+    place, so a build that fails part-way leaves the previous exports as they were
+    (:meth:`abort` removes the temporary files). Rows come out in the order
+    extractions are added.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = Path(out_dir)
+        self._stack = ExitStack()
+        self._writers: dict[str, Any] = {}
+        self._texts: list[io.TextIOWrapper] = []
+        try:
+            for name, columns in EXPORTS.items():
+                fh = self._stack.enter_context(open_atomic(self.out_dir / f"{name}.csv"))
+                text = io.TextIOWrapper(fh, encoding="utf-8", newline="")  # type: ignore[arg-type]
+                self._texts.append(text)
+                writer = csv.writer(text, lineterminator="\n")
+                writer.writerow(columns)
+                self._writers[name] = writer
+        except BaseException:
+            self.abort()
+            raise
+
+    def add(self, ex: Extraction) -> None:
+        for name, writer in self._writers.items():
+            writer.writerows(_rows(name, ex))
+
+    def close(self) -> list[Path]:
+        """Put every file in place; return their paths."""
+        self._detach()
+        self._stack.close()
+        return [self.out_dir / f"{name}.csv" for name in EXPORTS]
+
+    def _detach(self) -> None:
+        """Flush the text layers and let go of the files under them, which ``open_atomic`` closes."""
+        for text in self._texts:
+            try:
+                text.flush()
+            finally:
+                text.detach()
+        self._texts.clear()
+
+    def abort(self) -> None:
+        """Drop the temporary files; the earlier exports stay."""
+        self._detach()
+        try:
+            self._stack.__exit__(RuntimeError, RuntimeError("export aborted"), None)
+        except RuntimeError:
+            pass
+
+
 def export_csv(extractions: Sequence[Extraction], out_dir: Path) -> list[Path]:
-    """Write ``out_dir/<name>.csv`` for every export, atomically, in document order."""
-    written = []
-    ordered = sorted(extractions, key=lambda e: (e.document.source, e.document.doc_id))
-    for name, columns in EXPORTS.items():
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(columns)
-        for ex in ordered:
-            for row in _rows(name, ex):
-                writer.writerow(row)
-        path = out_dir / f"{name}.csv"
-        write_atomic(path, buf.getvalue())
-        written.append(path)
-    return written
+    """Write ``out_dir/<name>.csv`` for every export, atomically, in document order
+    (by file name, then ``doc_id``)."""
+    export = CsvExport(out_dir)
+    try:
+        for ex in sorted(extractions, key=lambda e: (e.document.source, e.document.doc_id)):
+            export.add(ex)
+    except BaseException:
+        export.abort()
+        raise
+    return export.close()

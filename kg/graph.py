@@ -53,7 +53,7 @@ from kg.vocab import (
     proposal_iri,
 )
 
-__all__ = ["PropertyGraph", "build_graph", "NODE_COLUMNS", "EDGE_COLUMNS", "EDGE_KEYS", "ENDPOINTS"]
+__all__ = ["PropertyGraph", "GraphBuilder", "build_graph", "NODE_COLUMNS", "EDGE_COLUMNS", "EDGE_KEYS", "ENDPOINTS"]
 
 _Row = dict[str, object]
 _S, _I, _F, _B = "object", "Int64", "float64", "bool"
@@ -139,8 +139,13 @@ def _frame(rows: Iterable[_Row], columns: dict[str, str], keys: Sequence[str]) -
     return table.sort_values(list(keys), kind="stable").reset_index(drop=True)
 
 
-class _Builder:
-    """Collects rows; merges what several documents say about one node."""
+class GraphBuilder:
+    """Collects rows; merges what several documents say about one node.
+
+    Feed it one :class:`~kg.records.Extraction` at a time with :meth:`add`, each
+    ``doc_id`` once, in any order; :meth:`finish` makes the tables. ``kg build`` streams
+    documents through it; :func:`build_graph` does the same for a list.
+    """
 
     def __init__(self, thesaurus: Thesaurus) -> None:
         self.th = thesaurus
@@ -151,6 +156,8 @@ class _Builder:
         self.cues: defaultdict[str, Counter[str]] = defaultdict(Counter)
         self.places: dict[str, Place] = {}
         self.skipped: Counter[str] = Counter()
+        self.described: dict[str, str] = {}  # proposal → the doc_id that describes it (the smallest)
+        self.definitions: dict[str, tuple[str, str]] = {}  # candidate → (doc_id, definition), smallest doc_id
 
     def edge(self, kind: str, src: str, dst: str, **props: object) -> None:
         """Add an edge; a repeat of the same edge adds its ``count`` and keeps the earliest mention."""
@@ -243,7 +250,7 @@ class _Builder:
                 self.mention(doc, node, program.mention)
         for cand in ex.candidates:
             if self.evidence(doc, cand.evidence, cand.mention, "Candidate") is not None:
-                node = self.candidate(cand.label, cand.cue, cand.definition)
+                node = self.candidate(cand.label, cand.cue, cand.definition, doc.doc_id)
                 self.mention(doc, node, cand.mention)
         self.metrics(ex)
         self.adoptions(ex)
@@ -271,11 +278,14 @@ class _Builder:
         node = str(proposal_iri(body=prop.body, level=prop.level, term=prop.term, session=prop.session,
                                 number=prop.number, kind=prop.kind, title=prop.title))
         number = f"第{prop.number}号" if prop.number is not None else ""
-        self.rows["Proposal"].setdefault(node, {  # documents come in doc_id order: the first one wins
-            "id": node, "label": prop.title or f"{prop.level or ''}{prop.body or ''}{number}{prop.kind or ''}",
-            "body": prop.body, "level": prop.level, "term": prop.term, "session": prop.session,
-            "number": prop.number, "proposal_kind": prop.kind, "title": prop.title,
-            "proposers": "|".join(prop.proposers), "handlers": "|".join(prop.handlers)})
+        known = self.described.get(node)
+        if known is None or ex.document.doc_id < known:  # the smallest doc_id describes it, whatever the order
+            self.described[node] = ex.document.doc_id
+            self.rows["Proposal"][node] = {
+                "id": node, "label": prop.title or f"{prop.level or ''}{prop.body or ''}{number}{prop.kind or ''}",
+                "body": prop.body, "level": prop.level, "term": prop.term, "session": prop.session,
+                "number": prop.number, "proposal_kind": prop.kind, "title": prop.title,
+                "proposers": "|".join(prop.proposers), "handlers": "|".join(prop.handlers)}
         self.edge("RESPONDS_TO", d, node, **{k: ev[k] for k in _SENTENCE})
         for i, handler in enumerate(prop.handlers):
             if handler in agencies:
@@ -284,16 +294,18 @@ class _Builder:
             else:
                 self.skipped["HANDLED_BY: the handler is not among the document's agencies"] += 1
 
-    def candidate(self, label: str, cue: str | None = None, definition: str | None = None) -> str:
+    def candidate(self, label: str, cue: str | None = None, definition: str | None = None,
+                  doc_id: str = "") -> str:
         """One candidate node per normalised label: ``１＋２＋Ｘ`` and ``1+2+X`` are one."""
         node = str(candidate_iri(norm_label(label)))
         self.names[node][label] += 1
         if cue:
             self.cues[node][cue] += 1
-        row = self.rows["Mechanism"].setdefault(node, {"id": node, "local_form": False, "canonical_id": node,
-                                                       "candidate": True, "definition": None})
-        if definition and row["definition"] is None:
-            row["definition"] = definition
+        self.rows["Mechanism"].setdefault(node, {"id": node, "local_form": False, "canonical_id": node,
+                                                 "candidate": True, "definition": None})
+        known = self.definitions.get(node)
+        if definition and (known is None or doc_id < known[0]):  # the smallest doc_id's definition
+            self.definitions[node] = (doc_id, definition)
         return node
 
     def metrics(self, ex: Extraction) -> None:
@@ -348,6 +360,8 @@ class _Builder:
             for node, row in self.rows[label].items():  # mechanisms: only candidates so far
                 row["label"], row["alt_labels"] = _pick(self.names[node])
                 row[column] = _pick(values[node])[0] if values[node] else None
+        for node, (_, definition) in self.definitions.items():
+            self.rows["Mechanism"][node]["definition"] = definition
         for concept in self.th.concepts.values():
             node = str(mechanism_iri(concept.id))
             canonical = str(mechanism_iri(self.th.canonical(concept.id)))
@@ -389,7 +403,7 @@ def build_graph(extractions: Sequence[Extraction], *, thesaurus: Thesaurus) -> P
     >>> pg.counts()["Mechanism"] == len(load_thesaurus().concepts), pg.counts()["ADOPTED"]
     (True, 0)
     """
-    builder = _Builder(thesaurus)
+    builder = GraphBuilder(thesaurus)
     seen: set[str] = set()
     for ex in sorted(extractions, key=lambda e: e.document.doc_id):
         if ex.document.doc_id in seen:

@@ -12,9 +12,12 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
-__all__ = ["fsync_dir", "replace_dir", "umask", "write_atomic"]
+__all__ = ["fsync_dir", "open_atomic", "replace_dir", "umask", "write_atomic"]
 
 
 def umask() -> int:
@@ -45,6 +48,42 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)  # make the rename itself durable
+
+
+@contextmanager
+def open_atomic(path: Path, *, durable: bool = True) -> Iterator[BinaryIO]:
+    """A binary file to write ``path`` through, streamed: it appears, whole, only on success.
+
+    As :func:`write_atomic`, but for outputs too big to hold in memory: the data goes to a
+    temporary file in the same folder, which is renamed over ``path`` when the ``with``
+    block ends without an exception, and removed when it raises. ``durable=False`` skips
+    the fsyncs, for caches a crash may lose.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> with open_atomic(d / "graph.nt") as fh:
+    ...     _ = fh.write('<urn:a> <urn:b> "银川" .'.encode())
+    >>> (d / "graph.nt").read_text(encoding="utf-8")
+    '<urn:a> <urn:b> "银川" .'
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fh.fileno(), 0o666 & ~umask())
+            yield fh
+            fh.flush()
+            if durable:
+                os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    if durable:
+        fsync_dir(path.parent)
 
 
 def fsync_dir(folder: Path) -> None:

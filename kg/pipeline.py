@@ -22,15 +22,20 @@ gives byte-identical files):
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import TypeVar
 
-from kg.errors import LoadError
-from kg.export import export_csv
+from kg.cache import FileState, Manifest, code_fingerprint, entry_path, read_manifest
+from kg.errors import ExtractError, LoadError
 from kg.extract.adoptions import build_adoptions
 from kg.extract.agencies import extract_agencies
 from kg.extract.context import DocContext
@@ -41,16 +46,17 @@ from kg.extract.policies import extract_policies
 from kg.extract.programs import extract_programs
 from kg.extract.sections import find_sections
 from kg.gazetteer import Gazetteer, load_gazetteer
-from kg.io import write_atomic
+from kg.rdf_files import RDF_FORMATS
 from kg.records import Candidate, Document, Extraction, Failure
 from kg.text import fold
 from kg.thesaurus import Thesaurus, load_thesaurus
-from loaders import iter_document_paths, load_document
+from loaders import DEFAULT_MAX_BYTES, iter_document_paths, load_document
 from loaders.metadata import extract_metadata
 
 __all__ = ["extract_document", "extract_documents", "build", "BuildReport"]
 
 T = TypeVar("T")
+_FACT_KINDS = ("adoptions", "agencies", "policies", "programs", "metrics", "candidates")
 
 
 @dataclass(slots=True)
@@ -64,12 +70,25 @@ class BuildReport:
     seconds: float = 0.0
     characters: int = 0
     site: Path | None = None
+    extracted: int = 0  # documents extracted by this build
+    reused: int = 0  # documents whose extraction an earlier build cached
+    jobs: int = 1
+    input_bytes: int = 0  # the size of the files this build extracted
+    triples: int = 0  # lines of graph.nt
+    rows: int = 0  # nodes and relationships of the property graph
+    stages: dict[str, float] = field(default_factory=dict)  # stage → seconds
+
+    def lap(self, stage: str, since: float) -> float:
+        """Record that ``stage`` ran from ``since`` until now; return now."""
+        now = time.perf_counter()
+        self.stages[stage] = self.stages.get(stage, 0.0) + now - since
+        return now
 
     def summary(self) -> str:
         facts = ", ".join(f"{n} {kind}" for kind, n in self.facts.items())
         return (
-            f"{self.loaded} documents loaded, {len(self.failures)} failed; {facts}; "
-            f"{self.seconds:.1f} s → {self.out_dir}"
+            f"{self.loaded} documents loaded, {len(self.failures)} failed ({self.extracted} extracted, "
+            f"{self.reused} unchanged); {facts}; {self.seconds:.1f} s → {self.out_dir}"
         )
 
 
@@ -154,6 +173,131 @@ def extract_documents(
     return extractions, failures
 
 
+@dataclass(frozen=True, slots=True)
+class _Done:
+    """What a worker says of one file: its ``doc_id``, or why it failed."""
+
+    path: str
+    doc_id: str | None = None
+    failure: Failure | None = None
+    size: int = 0
+    mtime_ns: int = 0
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _start_worker(out_dir: str, max_bytes: int | None) -> None:
+    """Load what every extraction needs once per process."""
+    from kg.rdf import concept_iris
+
+    _WORKER.update(out=out_dir, max_bytes=max_bytes, th=load_thesaurus(), gaz=load_gazetteer(),
+                   concepts=concept_iris())
+
+
+def _extract_file(path: str) -> _Done:
+    """Load, extract and cache one file (in a worker process, or in this one)."""
+    from kg.cache import CacheEntry, write_entry
+    from kg.rdf import rdf_part
+
+    out, max_bytes = Path(str(_WORKER["out"])), _WORKER["max_bytes"]
+    try:
+        stat = os.stat(path)
+        doc = load_document(path) if max_bytes is None else load_document(path, max_bytes=int(max_bytes))  # type: ignore[call-overload]
+    except LoadError as err:
+        return _Done(path, failure=Failure(path=path, reason=err.reason))
+    except OSError as err:
+        return _Done(path, failure=Failure(path=path, reason=f"cannot read: {err.strerror or err}"))
+    ex = extract_document(doc, thesaurus=_WORKER["th"], gazetteer=_WORKER["gaz"])  # type: ignore[arg-type]
+    part = rdf_part(ex, concepts=_WORKER["concepts"])  # type: ignore[arg-type]
+    write_entry(out, CacheEntry(extraction=ex, rdf=part))
+    _write_text(out, doc)
+    return _Done(path, doc_id=doc.doc_id, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+
+
+def _write_text(out: Path, doc: Document) -> None:
+    """``documents/<doc_id>.txt``, unless it is there: the name is a content hash, so it holds this text.
+
+    Written without an fsync each; the build syncs once before it writes the manifest."""
+    from kg.io import open_atomic
+
+    path = out / "documents" / f"{doc.doc_id}.txt"
+    if not path.is_file():
+        with open_atomic(path, durable=False) as fh:
+            fh.write(doc.text.encode("utf-8"))
+
+
+def _run_workers(paths: Sequence[str], out: Path, *, max_bytes: int | None, jobs: int) -> Iterator[_Done]:
+    """Extract ``paths`` across ``jobs`` processes (here when one is enough), in order, streaming."""
+    workers = min(jobs, -(-len(paths) // _PER_WORKER))
+    if workers <= 1:
+        _start_worker(str(out), max_bytes)
+        yield from map(_extract_file, paths)
+        return
+    # fork where there is one: "spawn" would make every script that calls build() guard its main
+    # module; the children never touch a store handle the parent may hold open.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(str(out), max_bytes)) as pool:
+        yield from pool.map(_extract_file, paths, chunksize=4)
+
+
+#: A worker process costs about a second to start; give each at least this many files.
+_PER_WORKER = 24
+
+
+@dataclass(slots=True)
+class _Plan:
+    """Which files' documents are cached already, and which must be extracted."""
+
+    kept: dict[str, str] = field(default_factory=dict)  # doc_id → the first file with those bytes
+    todo: list[str] = field(default_factory=list)
+    files: dict[str, FileState] = field(default_factory=dict)
+    duplicates: int = 0
+
+
+def _plan(paths: Sequence[Path], manifest: Manifest, out: Path, max_bytes: int | None) -> _Plan:
+    """Hash the files that changed since the last build; keep the cached documents that did not."""
+    plan = _Plan()
+    limit = max_bytes if max_bytes is not None else DEFAULT_MAX_BYTES
+    for path in map(str, paths):
+        try:
+            stat = os.stat(path)
+        except OSError:
+            plan.todo.append(path)  # the worker says what is wrong with it
+            continue
+        known = manifest.files.get(path)
+        if known is not None and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            doc_id = known.doc_id
+        elif stat_is_loadable(stat, limit):
+            try:
+                with open(path, "rb") as fh:
+                    doc_id = hashlib.sha256(fh.read()).hexdigest()[:16]
+            except OSError:
+                plan.todo.append(path)
+                continue
+        else:
+            plan.todo.append(path)
+            continue
+        if doc_id in plan.kept:
+            plan.duplicates += 1  # the same bytes twice are one document
+            plan.files[path] = FileState(stat.st_size, stat.st_mtime_ns, doc_id)
+        elif manifest.documents.get(doc_id) == path and entry_path(out, doc_id).is_file():
+            plan.kept[doc_id] = path
+            plan.files[path] = FileState(stat.st_size, stat.st_mtime_ns, doc_id)
+        else:
+            plan.kept[doc_id] = ""  # reserved, so a later copy counts as a duplicate
+            plan.todo.append(path)
+    plan.kept = {doc_id: path for doc_id, path in plan.kept.items() if path}
+    return plan
+
+
+def stat_is_loadable(stat: os.stat_result, max_bytes: int) -> bool:
+    """Whether a file of this size and type is worth hashing (the loader refuses the rest)."""
+    return S_ISREG(stat.st_mode) and 0 < stat.st_size <= max_bytes
+
+
 def build(
     inputs: Iterable[str | Path],
     out_dir: str | Path,
@@ -162,43 +306,134 @@ def build(
     on_progress: Callable[[Path], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     site: bool = True,
+    jobs: int | None = None,
+    rdf_formats: Iterable[str] = ("ttl", "jsonld"),
+    incremental: bool = True,
 ) -> BuildReport:
-    """Build the graph of ``inputs`` (files and folders) into ``out_dir``; ``site=False`` skips ``site/``."""
-    from kg.graph import build_graph
-    from kg.rdf import build_rdf, write_graph
+    """Build the graph of ``inputs`` (files and folders) into ``out_dir``.
+
+    Parameters
+    ----------
+    inputs : files and folders of documents
+    out_dir : the graph folder
+    max_bytes : refuse files larger than this (default :data:`loaders.DEFAULT_MAX_BYTES`)
+    on_progress, on_start : called with each file as it is done, and with the number of files
+    site : write ``site/``
+    jobs : processes extracting in parallel (default: every core)
+    rdf_formats : which of ``graph.ttl`` (``"ttl"``) and ``graph.jsonld`` (``"jsonld"``) to
+        write besides ``graph.nt``
+    incremental : reuse what the last build into ``out_dir`` extracted from unchanged
+        files (``manifest.json`` and ``cache/``); ``False`` extracts everything again
+
+    Every store is then written from all documents, cached and new alike, in one stream,
+    so the outputs are the same as a full rebuild's.
+    """
+    from kg.cache import prune_entries, read_entry, write_manifest
+    from kg.export import CsvExport
+    from kg.graph import GraphBuilder
+    from kg.io import open_atomic
+    from kg.rdf import RdfMerge
+    from kg.rdf_files import NT_FILE, write_rdf_files
     from kg.research.precedent_index import write_precedent_index
     from kg.stores.ladybug import LADYBUG_FILE, write_ladybug
     from kg.stores.networkx import write_networkx
     from kg.stores.oxigraph import write_oxigraph
-    from kg.thesaurus import thesaurus_path
 
     started = time.perf_counter()
     out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
     paths = iter_document_paths(inputs)
     if on_start is not None:
         on_start(len(paths))
-    extractions, failures = extract_documents(paths, max_bytes=max_bytes, on_progress=on_progress)
-    graph = build_rdf(extractions, thesaurus=thesaurus_path())  # everything in memory before anything is written
-    pg = build_graph(extractions, thesaurus=load_thesaurus())
-    for ex in extractions:
-        write_atomic(out / "documents" / f"{ex.document.doc_id}.txt", ex.document.text)
-    kept = {f"{ex.document.doc_id}.txt" for ex in extractions}
-    for stale in (out / "documents").glob("*.txt") if (out / "documents").is_dir() else ():
-        if stale.name not in kept:  # a text from an earlier build of other input: it would mislead
-            stale.unlink()
-    export_csv(extractions, out / "export")
-    write_graph(graph, out)
+    manifest = read_manifest(out) if incremental else Manifest(code_fingerprint())
+    plan = _plan(paths, manifest, out, max_bytes)
+    report = BuildReport(out_dir=out, reused=len(plan.kept), jobs=jobs)
+    lap = report.lap("plan", started)
+    done_paths = set(plan.files)
+    if on_progress is not None:
+        for path in done_paths:
+            on_progress(Path(path))
+    for done in _run_workers(plan.todo, out, max_bytes=max_bytes, jobs=jobs):
+        if done.failure is not None:
+            report.failures.append(done.failure)
+        elif done.doc_id is not None:
+            plan.files[done.path] = FileState(done.size, done.mtime_ns, done.doc_id)
+            if done.doc_id in plan.kept:
+                plan.duplicates += 1
+            else:
+                plan.kept[done.doc_id] = done.path
+                report.extracted += 1
+                report.input_bytes += done.size
+        if on_progress is not None:
+            on_progress(Path(done.path))
+
+    lap = report.lap("extract", lap)
+    # One stream over every document, in export order, into every output.
+    order = sorted(plan.kept.items(), key=lambda item: (Path(item[1]).name, item[0]))
+    rdf, pg, csv = RdfMerge(), GraphBuilder(load_thesaurus()), CsvExport(out / "export")
+    try:
+        with open_atomic(out / NT_FILE) as nt:
+            for doc_id, path in order:
+                entry = read_entry(out, doc_id)
+                if entry is None or entry.extraction.document.path != path:  # lost or stale: extract it now
+                    _start_worker(str(out), max_bytes)
+                    redo = _extract_file(path)
+                    entry = read_entry(out, doc_id) if redo.doc_id == doc_id else None
+                    if entry is None:
+                        raise ExtractError(f"{path}: its document {doc_id} changed or vanished during "
+                                           "the build; run `kg build` again")
+                ex = entry.extraction
+                _write_text(out, ex.document)
+                pg.add(ex)
+                csv.add(ex)
+                local = rdf.add(entry.rdf)
+                report.triples += local.count("\n")
+                nt.write(local.encode("utf-8"))
+                for kind in _FACT_KINDS:
+                    report.facts[kind] = report.facts.get(kind, 0) + len(getattr(ex, kind))
+                report.characters += len(ex.document.text)
+            rest = rdf.finish()
+            report.triples += len(rest)
+            nt.write("".join(rest).encode("utf-8"))
+    except BaseException:
+        csv.abort()
+        raise
+    csv.close()
+    report.loaded = len(order)
+    report.facts = {kind: report.facts.get(kind, 0) for kind in _FACT_KINDS}
+    lap = report.lap("stream", lap)
+    rdf_formats = list(rdf_formats)
+    write_rdf_files(out, formats=rdf_formats)
+    for stale in set(RDF_FORMATS) - set(rdf_formats):  # a file from an earlier build would disagree
+        (out / RDF_FORMATS[stale]).unlink(missing_ok=True)
+    lap = report.lap("ttl/jsonld", lap)
     write_oxigraph(out)
-    write_ladybug(pg, out / LADYBUG_FILE)
-    write_networkx(pg, out)
+    lap = report.lap("oxigraph", lap)
+    graph = pg.finish()
+    report.rows = sum(graph.counts().values())
+    lap = report.lap("tables", lap)
+    write_ladybug(graph, out / LADYBUG_FILE)
+    lap = report.lap("ladybug", lap)
+    write_networkx(graph, out)
+    del graph
+    lap = report.lap("networkx", lap)
+    kept = {f"{doc_id}.txt" for doc_id in plan.kept}
+    for stale_text in (out / "documents").glob("*.txt") if (out / "documents").is_dir() else ():
+        if stale_text.name not in kept:  # a text from an earlier build of other input: it would mislead
+            stale_text.unlink()
     write_precedent_index(out)
-    report = BuildReport(out_dir=out, loaded=len(extractions), failures=failures)
+    lap = report.lap("precedents", lap)
     if site:
         from kg.views.site import write_site
 
         report.site = write_site(out)
-    for kind in ("adoptions", "agencies", "policies", "programs", "metrics", "candidates"):
-        report.facts[kind] = sum(len(getattr(ex, kind)) for ex in extractions)
-    report.characters = sum(len(ex.document.text) for ex in extractions)
+        lap = report.lap("site", lap)
+    prune_entries(out, set(plan.kept))
+    if hasattr(os, "sync"):
+        os.sync()  # the document texts and cache entries, written without an fsync each
+    write_manifest(out, Manifest(manifest.fingerprint, plan.files,
+                                 {doc_id: path for doc_id, path in plan.kept.items()}))
+    report.lap("manifest", lap)
     report.seconds = time.perf_counter() - started
     return report

@@ -28,10 +28,11 @@ import logging
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from functools import lru_cache
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -45,6 +46,7 @@ from kg.vocab import (
     DCT,
     GK,
     GKC,
+    ID,
     ORG,
     PROV,
     QB,
@@ -71,7 +73,8 @@ from kg.vocab import (
 )
 from ontology import ontology_path, thesaurus_path
 
-__all__ = ["build_rdf", "write_graph", "read_graph", "GRAPH_FILES"]
+__all__ = ["build_rdf", "rdf_part", "concept_iris", "nt_line", "RdfPart", "RdfMerge", "RdfState", "write_graph", "read_graph",
+           "GRAPH_FILES"]
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +83,71 @@ _MEDIA = {"txt": "text/plain", "html": "text/html", "pdf": "application/pdf",
           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
-def _add(graph: Graph, node: URIRef, *pairs: tuple[URIRef, object]) -> None:
+_ESCAPE = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+#: IRIs of nodes only one document writes: its own, its evidence, adoptions and observations.
+_LOCAL = tuple(str(ID[kind]) for kind in ("doc", "evidence", "adoption", "obs"))
+
+
+def _nt_term(term: Node) -> str:
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_ESCAPE) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        return f"{text}^^<{term.datatype}>" if term.datatype else text
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    raise StoreError(f"the graph holds IRIs and literals only, not {term!r}: every node needs an IRI "
+                     "for the written files to be reproducible")
+
+
+def nt_line(triple: tuple[Node, Node, Node]) -> str:
+    """One triple as a line of N-Triples.
+
+    Examples
+    --------
+    >>> print(nt_line((doc_iri("d1"), DCT.title, zh('关于"三社联动"的答复'))), end="")
+    <https://w3id.org/govkg/id/doc/d1> <http://purl.org/dc/terms/title> "关于\\"三社联动\\"的答复"@zh .
+    """
+    s, p, o = triple
+    return f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} .\n"
+
+
+class _Sink(Protocol):
+    def add(self, triple: tuple[Node, Node, Node]) -> None: ...
+
+    def add_line(self, line: str) -> None: ...
+
+
+class _Lines:
+    """A sink keeping a set of N-Triples lines."""
+
+    def __init__(self, lines: set[str] | None = None) -> None:
+        self.lines = lines if lines is not None else set()
+
+    def add(self, triple: tuple[Node, Node, Node]) -> None:
+        self.lines.add(nt_line(triple))
+
+    def add_line(self, line: str) -> None:
+        self.lines.add(line)
+
+
+class _DocSink:
+    """A sink splitting one document's lines into its own and those about shared nodes."""
+
+    def __init__(self) -> None:
+        self.local: set[str] = set()
+        self.shared: set[str] = set()
+
+    def add(self, triple: tuple[Node, Node, Node]) -> None:
+        s, _, o = triple
+        own = s.startswith(_LOCAL) or (isinstance(o, URIRef) and o.startswith(_LOCAL))
+        (self.local if own else self.shared).add(nt_line(triple))
+
+    def add_line(self, line: str) -> None:
+        self.shared.add(line)
+
+
+def _add(graph: _Sink, node: URIRef, *pairs: tuple[URIRef, object]) -> None:
     """Add ``node pred obj`` for every pair whose object is not ``None``."""
     for pred, obj in pairs:
         if obj is not None:
@@ -97,20 +164,58 @@ def _pick(counts: Counter[str]) -> str:
     return min(counts, key=lambda value: (-counts[value], value))
 
 
-class _Builder:
-    """Accumulates one graph; merges what several documents say about one node."""
+@dataclass(slots=True)
+class RdfState:
+    """What several documents may say about one shared node, merged before it is written.
 
-    def __init__(self, graph: Graph) -> None:
-        self.g = graph
-        self.places: dict[URIRef, Place] = {}
-        self.place_names: defaultdict[URIRef, Counter[str]] = defaultdict(Counter)
-        self.agency_names: defaultdict[URIRef, Counter[str]] = defaultdict(Counter)
-        self.agency_kinds: defaultdict[URIRef, Counter[str]] = defaultdict(Counter)
-        self.policy_years: defaultdict[URIRef, set[int]] = defaultdict(set)
-        self.proposal_levels: defaultdict[URIRef, set[str]] = defaultdict(set)
-        self.proposals: set[URIRef] = set()  # proposals already described (the first document by doc_id wins)
-        self.candidate_labels: defaultdict[URIRef, Counter[str]] = defaultdict(Counter)
-        self.used: set[URIRef] = set()  # ontology individuals the data points at
+    Each document's :class:`RdfPart` carries its own; :meth:`merge` adds another's, and
+    the result does not depend on the order documents are merged in.
+    """
+
+    places: dict[URIRef, Place] = field(default_factory=dict)
+    place_names: defaultdict[URIRef, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    agency_names: defaultdict[URIRef, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    agency_kinds: defaultdict[URIRef, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    policy_years: defaultdict[URIRef, set[int]] = field(default_factory=lambda: defaultdict(set))
+    proposal_levels: defaultdict[URIRef, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: proposal → (doc_id, its description's N-Triples lines): the smallest doc_id describes it
+    proposals: dict[URIRef, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    candidate_labels: defaultdict[URIRef, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    used: set[URIRef] = field(default_factory=set)  # ontology individuals the data points at
+
+    def merge(self, other: RdfState) -> None:
+        """Add what ``other`` holds."""
+        for node, place in other.places.items():
+            known = self.places.get(node)
+            if known is None or (known.parent is None and place.parent is not None):
+                self.places[node] = place  # the fullest lineage wins
+        for mine, theirs in ((self.place_names, other.place_names), (self.agency_names, other.agency_names),
+                             (self.agency_kinds, other.agency_kinds),
+                             (self.candidate_labels, other.candidate_labels)):
+            for node, counts in theirs.items():
+                mine[node].update(counts)
+        for node, years in other.policy_years.items():
+            self.policy_years[node] |= years
+        for node, levels in other.proposal_levels.items():
+            self.proposal_levels[node] |= levels
+        for node, described in other.proposals.items():
+            if node not in self.proposals or described[0] < self.proposals[node][0]:
+                self.proposals[node] = described
+        self.used |= other.used
+
+
+class _Builder:
+    """Writes one document's triples to a sink and keeps what must be merged across documents."""
+
+    def __init__(self, sink: _Sink, concepts: frozenset[URIRef] | set[URIRef], state: RdfState | None = None) -> None:
+        self.g = sink
+        self.concepts = concepts
+        self.state = state if state is not None else RdfState()
+        st = self.state
+        self.places, self.place_names = st.places, st.place_names
+        self.agency_names, self.agency_kinds = st.agency_names, st.agency_kinds
+        self.policy_years, self.proposal_levels = st.policy_years, st.proposal_levels
+        self.candidate_labels, self.used = st.candidate_labels, st.used
 
     # -- evidence -------------------------------------------------------------
     def evidence(self, doc: Document, span: Span | None, mention: Span | None, what: str) -> URIRef | None:
@@ -260,7 +365,7 @@ class _Builder:
                 mech = self.candidate(adoption.mechanism, doc, ev)
             else:
                 mech = mechanism_iri(adoption.concept)
-                if (mech, None, None) not in self.g:
+                if mech not in self.concepts:
                     log.warning("%s: adoption of %s points at %s, which the thesaurus lacks",
                                 doc.source, adoption.surface, mech)
             node = adoption_iri(doc.doc_id, adoption.place, mech, adoption.surface)
@@ -294,13 +399,15 @@ class _Builder:
         self.fact(node, doc, ev)
         if prop.level:
             self.proposal_levels[node].add(prop.level)
-        if node not in self.proposals:  # as kg.graph does: one title and one list of proposers
-            self.proposals.add(node)
-            _add(g, node, (RDF.type, GK.Proposal), (GK.body, _opt(prop.body, zh)),
+        known = self.state.proposals.get(node)
+        if known is None or doc.doc_id < known[0]:  # as kg.graph does: the smallest doc_id describes it
+            described = _Lines()
+            _add(described, node, (RDF.type, GK.Proposal), (GK.body, _opt(prop.body, zh)),
                  (GK.proposalKind, _opt(prop.kind, zh)), (DCT.title, _opt(prop.title, zh)),
                  (GK.term, _opt(prop.term)), (GK.session, _opt(prop.session)), (GK.number, _opt(prop.number)))
             for proposer in prop.proposers:
-                g.add((node, GK.proposer, zh(proposer)))
+                described.add((node, GK.proposer, zh(proposer)))
+            self.state.proposals[node] = (doc.doc_id, tuple(sorted(described.lines)))
         for i, handler in enumerate(prop.handlers):
             if handler in agencies_by_name:
                 g.add((node, GK.leadHandler if i == 0 else GK.coHandler, agencies_by_name[handler]))
@@ -317,6 +424,9 @@ class _Builder:
     def finish(self, ontology: Graph) -> None:
         """Write what needed every document first: names, kinds, years, the place tree."""
         g = self.g
+        for _, lines in self.state.proposals.values():
+            for line in lines:
+                g.add_line(line)
         for node, place in self.places.items():
             self.labels(node, RDFS.label, self.place_names[node])
             _add(g, node, (RDF.type, GK.Place),
@@ -356,8 +466,97 @@ def _read_thesaurus(path: Path) -> Graph:
     return graph
 
 
+@dataclass(frozen=True, slots=True)
+class RdfPart:
+    """One document's share of the graph, made where the document is extracted.
+
+    ``local`` holds the N-Triples lines only this document can write: those about its
+    own nodes (the document, its evidence, adoptions and observations) or pointing at
+    them. ``shared`` holds lines about nodes other documents may also name (a place's
+    type, an agency's jurisdiction); several documents may write the same one. ``state``
+    holds what is merged across documents before it is written (names, years).
+    """
+
+    doc_id: str
+    local: str
+    shared: tuple[str, ...]
+    state: RdfState
+
+
+def rdf_part(ex: Extraction, *, concepts: frozenset[URIRef] | set[URIRef]) -> RdfPart:
+    """The triples of one extraction, split as :class:`RdfPart` describes.
+
+    Parameters
+    ----------
+    ex : one document's extraction
+    concepts : the thesaurus concepts' IRIs; an adoption of another concept is logged
+
+    Raises
+    ------
+    SpanError
+        An evidence or mention span does not slice its document's text to its own text.
+    ExtractError
+        An agency has a kind outside the closed list.
+    """
+    sink = _DocSink()
+    builder = _Builder(sink, concepts)
+    builder.add(ex)
+    return RdfPart(doc_id=ex.document.doc_id, local="".join(sorted(sink.local)),
+                   shared=tuple(sorted(sink.shared)), state=builder.state)
+
+
+@lru_cache(maxsize=4)
+def concept_iris(thesaurus: Path | None = None) -> frozenset[URIRef]:
+    """The IRIs of the thesaurus's concepts (the packaged one by default); empty when there is none."""
+    path = thesaurus if thesaurus is not None else thesaurus_path()
+    if thesaurus is None and not path.exists():
+        return frozenset()
+    return frozenset(s for s in _read_thesaurus(Path(path)).subjects() if isinstance(s, URIRef))
+
+
+class RdfMerge:
+    """Merges :class:`RdfPart` records into one graph, thesaurus and ontology included.
+
+    Feed it every document's part (in any order) with :meth:`add`, which returns the
+    part's local lines to write out; :meth:`finish` then returns every other line of the
+    graph, sorted.
+
+    Raises
+    ------
+    StoreError
+        The thesaurus cannot be read or has blank nodes.
+    """
+
+    def __init__(self, *, thesaurus: Path | None = None) -> None:
+        path = thesaurus if thesaurus is not None else thesaurus_path()
+        self.lines: set[str] = set()
+        self.concepts: frozenset[URIRef] = frozenset()
+        if thesaurus is not None or path.exists():
+            graph = _read_thesaurus(Path(path))
+            self.lines = {nt_line(triple) for triple in graph}
+            self.concepts = frozenset(s for s in graph.subjects() if isinstance(s, URIRef))
+        else:
+            log.warning("no thesaurus at %s: adoptions will point at undeclared concepts", path)
+        self.state = RdfState()
+        self.documents = 0
+
+    def add(self, part: RdfPart) -> str:
+        self.lines.update(part.shared)
+        self.state.merge(part.state)
+        self.documents += 1
+        return part.local
+
+    def finish(self) -> list[str]:
+        sink = _Lines(self.lines)
+        _Builder(sink, self.concepts, self.state).finish(Graph().parse(ontology_path(), format="turtle"))
+        return sorted(sink.lines)
+
+
 def build_rdf(extractions: Sequence[Extraction], *, thesaurus: Path | None = None) -> Graph:
     """Build one graph of every extraction, with the thesaurus included.
+
+    It is what ``kg build`` writes to ``graph.nt``, made in memory: through
+    :func:`rdf_part` for each document and one :class:`RdfMerge`.
 
     Parameters
     ----------
@@ -374,15 +573,9 @@ def build_rdf(extractions: Sequence[Extraction], *, thesaurus: Path | None = Non
     StoreError
         The thesaurus cannot be read or has blank nodes.
     """
+    merge = RdfMerge(thesaurus=thesaurus)
+    chunks = [merge.add(rdf_part(ex, concepts=merge.concepts)) for ex in extractions]
+    chunks.append("".join(merge.finish()))
     graph = new_graph()
-    path = thesaurus if thesaurus is not None else thesaurus_path()
-    if thesaurus is not None or path.exists():
-        for triple in _read_thesaurus(Path(path)):
-            graph.add(triple)
-    else:
-        log.warning("no thesaurus at %s: adoptions will point at undeclared concepts", path)
-    builder = _Builder(graph)
-    for extraction in sorted(extractions, key=lambda e: e.document.doc_id):  # the order kg.graph reads them in
-        builder.add(extraction)
-    builder.finish(Graph().parse(ontology_path(), format="turtle"))
+    graph.parse(data="".join(chunks), format="nt")
     return graph

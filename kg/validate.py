@@ -1,6 +1,6 @@
 """Check a built graph against the SHACL shapes of ``ontology/shapes.ttl``.
 
-:func:`validate_graph` reads ``graph.ttl`` from a graph folder (what
+:func:`validate_graph` reads ``graph.nt`` from a graph folder (what
 :func:`kg.rdf.write_graph` wrote) and runs pySHACL over it with the shapes, the
 ontology mixed in, and **no inference**:
 
@@ -17,7 +17,7 @@ Examples
 >>> validate_graph("/nonexistent")
 Traceback (most recent call last):
 ...
-kg.errors.StoreError: no graph at /nonexistent/graph.ttl; run `kg build` first
+kg.errors.StoreError: no graph at /nonexistent/graph.nt; run `kg build` first
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def validate_rdf(graph: Graph) -> ValidationResult:
 
 
 def validate_graph(graph_dir: Path | str) -> ValidationResult:
-    """Validate ``graph_dir/graph.ttl`` against the SHACL shapes.
+    """Validate ``graph_dir/graph.nt`` against the SHACL shapes.
 
     Parameters
     ----------
@@ -102,6 +102,6 @@ def validate_graph(graph_dir: Path | str) -> ValidationResult:
     Raises
     ------
     StoreError
-        ``graph.ttl`` is missing or is not Turtle.
+        ``graph.nt`` is missing or is not N-Triples.
     """
     return validate_rdf(read_graph(graph_dir))

@@ -1,7 +1,7 @@
 """Tests of kg.stores.oxigraph and queries/adopters.rq, on the seed graph in a real Oxigraph store.
 
 The seeds are built once per module with :func:`kg.pipeline.build`; tests that rebuild
-or break a store work on a copy of its ``graph.ttl``.
+or break a store work on a copy of its ``graph.nt``.
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ def seed_graph(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 @pytest.fixture()
 def graph_copy(seed_graph: Path, tmp_path: Path) -> Path:
-    """A graph folder holding only a copy of the seeds' ``graph.ttl``."""
-    shutil.copy(seed_graph / "graph.ttl", tmp_path / "graph.ttl")
+    """A graph folder holding only a copy of the seeds' ``graph.nt``."""
+    shutil.copy(seed_graph / "graph.nt", tmp_path / "graph.nt")
     return tmp_path
 
 
@@ -66,6 +66,7 @@ def graph_copy(seed_graph: Path, tmp_path: Path) -> Path:
 
 def test_oxigraph_store_holds_every_triple_of_graph_ttl(seed_graph):
     expected = len(Graph().parse(seed_graph / "graph.ttl", format="turtle"))
+    assert len((seed_graph / "graph.nt").read_text(encoding="utf-8").splitlines()) == expected  # no repeats
     assert expected > 10_000
     assert triple_count(seed_graph) == expected
     every = query_sparql(seed_graph, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
@@ -75,7 +76,7 @@ def test_oxigraph_store_holds_every_triple_of_graph_ttl(seed_graph):
 def test_oxigraph_write_returns_store_folder_and_leaves_no_temporary_folder(graph_copy):
     path = write_oxigraph(graph_copy)
     assert path == graph_copy / STORE_DIR and path.is_dir()
-    assert sorted(p.name for p in graph_copy.iterdir()) == ["graph.ttl", STORE_DIR]
+    assert sorted(p.name for p in graph_copy.iterdir()) == ["graph.nt", STORE_DIR]
 
 
 def test_oxigraph_rebuild_replaces_store_with_identical_results(seed_graph, graph_copy):
@@ -92,17 +93,17 @@ def test_oxigraph_rebuild_replaces_store_with_identical_results(seed_graph, grap
 def test_oxigraph_failed_rebuild_keeps_old_store(graph_copy):
     write_oxigraph(graph_copy)
     count = triple_count(graph_copy)
-    (graph_copy / "graph.ttl").write_text("<https://w3id.org/govkg/id/doc/x> a \n", encoding="utf-8")
-    with pytest.raises(StoreError, match=r"graph\.ttl is not valid Turtle \(.+\); rebuild it with `kg build`$"):
+    (graph_copy / "graph.nt").write_text("<https://w3id.org/govkg/id/doc/x> a \n", encoding="utf-8")
+    with pytest.raises(StoreError, match=r"graph\.nt is not valid N-Triples \(.+\); rebuild it with `kg build`$"):
         write_oxigraph(graph_copy)
     assert triple_count(graph_copy) == count
     assert not list(graph_copy.glob(f".{STORE_DIR}.*"))
 
 
-def test_oxigraph_write_without_graph_ttl_names_the_fix(tmp_path):
+def test_oxigraph_write_without_graph_nt_names_the_fix(tmp_path):
     with pytest.raises(StoreError) as caught:
         write_oxigraph(tmp_path)
-    assert str(caught.value) == f"no graph.ttl in {tmp_path}; run `kg build` first"
+    assert str(caught.value) == f"no graph.nt in {tmp_path}; run `kg build` first"
 
 
 def test_oxigraph_write_clears_leftovers_of_an_interrupted_load(graph_copy):

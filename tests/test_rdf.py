@@ -433,7 +433,7 @@ def test_rdf_write_twice_and_in_reverse_order_gives_byte_identical_files(thesaur
     first = build_and_write(tmp_path / "one", thesaurus)
     second = build_and_write(tmp_path / "two", thesaurus)
     third = build_and_write(tmp_path / "three", thesaurus, reverse=True)
-    assert [p.name for p in first] == ["graph.ttl", "graph.jsonld"]
+    assert [p.name for p in first] == ["graph.nt", "graph.ttl", "graph.jsonld"]
     for a, b, c in zip(first, second, third, strict=True):
         assert a.read_bytes() == b.read_bytes() == c.read_bytes()
 
@@ -446,7 +446,7 @@ def test_rdf_files_are_byte_identical_across_processes_with_different_hash_seeds
         env = {**os.environ, "PYTHONHASHSEED": seed}
         subprocess.run([sys.executable, "-c", script, str(TESTS), str(tmp_path / seed), str(thesaurus)],
                        check=True, env=env, cwd=TESTS.parent)
-    for name in ("graph.ttl", "graph.jsonld"):
+    for name in ("graph.nt", "graph.ttl", "graph.jsonld"):
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes()
 
 
@@ -503,10 +503,18 @@ def test_validate_missing_folder_raises_store_error(tmp_path: Path) -> None:
     folder = tmp_path / "nowhere"
     with pytest.raises(StoreError) as info:
         validate_graph(folder)
-    assert str(info.value) == f"no graph at {folder}/graph.ttl; run `kg build` first"
+    assert str(info.value) == f"no graph at {folder}/graph.nt; run `kg build` first"
 
 
-def test_validate_jsonld_is_sorted_json(written: Path) -> None:
+def test_rdf_jsonld_has_one_node_per_subject_in_graph_nt_order(written: Path) -> None:
     data = json.loads((written / "graph.jsonld").read_text("utf-8"))
     ids = [node["@id"] for node in data["@graph"]]
-    assert ids == sorted(ids)
+    subjects = []
+    for line in (written / "graph.nt").read_text("utf-8").splitlines():
+        subject = line.split(" ", 1)[0][1:-1]
+        if not subjects or subjects[-1] != subject:
+            subjects.append(subject)
+    expand = {prefix: namespace for prefix, namespace in data["@context"].items()}
+    assert [expand[i.split(":", 1)[0]] + i.split(":", 1)[1] if i.split(":", 1)[0] in expand else i
+            for i in ids] == subjects
+    assert len(set(ids)) == len(ids)  # a sorted graph.nt: one node per subject

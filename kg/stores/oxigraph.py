@@ -1,4 +1,4 @@
-"""The embedded RDF store: Oxigraph on disk, loaded from ``graph.ttl``, queried in SPARQL 1.1.
+"""The embedded RDF store: Oxigraph on disk, bulk-loaded from ``graph.nt``, queried in SPARQL 1.1.
 
 :func:`write_oxigraph` bulk-loads the built graph into ``<graph_dir>/oxigraph/``;
 :func:`query_sparql` runs a ``SELECT`` query on it and returns a
@@ -58,6 +58,7 @@ from rdflib.term import Identifier
 
 from kg.errors import QueryError, StoreError
 from kg.io import replace_dir
+from kg.rdf_files import NT_FILE
 from kg.vocab import PREFIXES
 
 __all__ = ["STORE_DIR", "query_sparql", "read_oxigraph", "write_oxigraph"]
@@ -93,7 +94,7 @@ _CONVERT: dict[str, Callable[[str], object]] = {
 
 
 def write_oxigraph(graph_dir: str | Path) -> Path:
-    """Bulk-load ``graph_dir/graph.ttl`` into a new Oxigraph store at ``graph_dir/oxigraph``.
+    """Bulk-load ``graph_dir/graph.nt`` into a new Oxigraph store at ``graph_dir/oxigraph``.
 
     The store is built in a hidden sibling folder and renamed into place; an existing
     store is replaced, and leftovers of an interrupted earlier load are removed.
@@ -111,12 +112,12 @@ def write_oxigraph(graph_dir: str | Path) -> Path:
     Raises
     ------
     StoreError
-        If ``graph.ttl`` is missing or is not valid Turtle; any existing store is left as it was.
+        If ``graph.nt`` is missing or is not valid N-Triples; any existing store is left as it was.
     """
     graph_dir = Path(graph_dir)
-    source = graph_dir / "graph.ttl"
+    source = graph_dir / NT_FILE
     if not source.is_file():
-        raise StoreError(f"no graph.ttl in {graph_dir}; run `kg build` first")
+        raise StoreError(f"no {NT_FILE} in {graph_dir}; run `kg build` first")
     for pattern in _LEFTOVERS:
         for leftover in graph_dir.glob(pattern):
             shutil.rmtree(leftover, ignore_errors=True)
@@ -124,7 +125,7 @@ def write_oxigraph(graph_dir: str | Path) -> Path:
     try:
         store = ox.Store(str(building))
         try:
-            store.bulk_load(path=str(source), format=ox.RdfFormat.TURTLE)
+            store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES)
             store.flush()
         finally:
             del store  # the last reference: RocksDB closes its files before the rename
@@ -132,7 +133,7 @@ def write_oxigraph(graph_dir: str | Path) -> Path:
         replace_dir(building, target)
     except SyntaxError as err:
         shutil.rmtree(building, ignore_errors=True)
-        raise StoreError(f"{source} is not valid Turtle ({err}); rebuild it with `kg build`") from err
+        raise StoreError(f"{source} is not valid N-Triples ({err}); rebuild it with `kg build`") from err
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise

@@ -1,0 +1,168 @@
+"""What ``kg build`` remembers between builds: a manifest of content hashes and the extractions.
+
+A graph folder keeps two things for the next build of the same inputs:
+
+- ``manifest.json`` lists every input file loaded, with its size, modification time and
+  ``doc_id`` (the content hash, :func:`loaders.load_document`), and which file each
+  cached document was extracted from. A file whose size and time are unchanged is not
+  read again; any other is read and hashed.
+- ``cache/<aa>/<doc_id>.pickle.z`` holds one document's :class:`CacheEntry`: its
+  :class:`~kg.records.Extraction` and its share of the RDF graph
+  (:class:`~kg.rdf.RdfPart`), pickled and compressed. A document whose ``doc_id`` and
+  file are unchanged is not extracted again.
+
+Both are tied to a **fingerprint** of the code and data extraction depends on (the
+``kg`` and ``loaders`` sources, the ontology and thesaurus, the gazetteer's version): when
+it changes, the cache is dropped and every document is extracted afresh. A cache entry
+that cannot be read is treated as missing. The cache is the build's own scratch space,
+read only by ``kg build``: like any pickle, an entry must not come from anyone else.
+
+Examples
+--------
+>>> import tempfile
+>>> out = Path(tempfile.mkdtemp())
+>>> manifest = read_manifest(out)            # no earlier build: an empty manifest
+>>> manifest.files, manifest.fingerprint == code_fingerprint()
+({}, True)
+>>> _ = write_manifest(out, Manifest(code_fingerprint(), {"a.txt": FileState(5, 1, "d1")}, {"d1": "a.txt"}))
+>>> read_manifest(out).documents
+{'d1': 'a.txt'}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import sys
+import zlib
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from kg.io import open_atomic, write_atomic
+from kg.rdf import RdfPart
+from kg.records import Extraction
+
+__all__ = ["CACHE_DIR", "MANIFEST", "CacheEntry", "FileState", "Manifest", "code_fingerprint", "entry_path",
+           "prune_entries", "read_entry", "read_manifest", "write_entry", "write_manifest"]
+
+#: The manifest's file name in a graph folder.
+MANIFEST = "manifest.json"
+#: The cache's folder in a graph folder.
+CACHE_DIR = "cache"
+_FORMAT = 1  # bump when CacheEntry or the manifest change shape
+
+
+@dataclass(frozen=True, slots=True)
+class CacheEntry:
+    """One document as extracted: the records, and its share of the RDF graph."""
+
+    extraction: Extraction
+    rdf: RdfPart
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """An input file as the last build saw it."""
+
+    size: int
+    mtime_ns: int
+    doc_id: str
+
+
+@dataclass(slots=True)
+class Manifest:
+    """The inputs of the last build: file → :class:`FileState`, and ``doc_id`` → the file its
+    cache entry was extracted from."""
+
+    fingerprint: str
+    files: dict[str, FileState] = field(default_factory=dict)
+    documents: dict[str, str] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of everything an extraction depends on besides the document itself."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(f"{_FORMAT}|{sys.version_info[:2]}".encode())
+    for pattern in ("kg/**/*.py", "loaders/**/*.py", "ontology/*.ttl"):
+        for path in sorted(root.glob(pattern)):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    for package in ("jionlp", "rdflib"):
+        try:
+            digest.update(f"{package}={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    return digest.hexdigest()[:16]
+
+
+def read_manifest(out_dir: Path | str) -> Manifest:
+    """The manifest of the last build into ``out_dir``; an empty one when there is none,
+    it cannot be read, or the code has changed since (:func:`code_fingerprint`)."""
+    fresh = Manifest(code_fingerprint())
+    try:
+        data = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))
+        if data.get("format") != _FORMAT or data.get("fingerprint") != fresh.fingerprint:
+            return fresh
+        files = {path: FileState(**state) for path, state in data["files"].items()}
+        return Manifest(fresh.fingerprint, files, dict(data["documents"]))
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return fresh
+
+
+def write_manifest(out_dir: Path | str, manifest: Manifest) -> Path:
+    """Write ``out_dir/manifest.json`` atomically."""
+    path = Path(out_dir) / MANIFEST
+    data = {"format": _FORMAT, "fingerprint": manifest.fingerprint,
+            "files": {p: asdict(s) for p, s in sorted(manifest.files.items())},
+            "documents": dict(sorted(manifest.documents.items()))}
+    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    return path
+
+
+def entry_path(out_dir: Path | str, doc_id: str) -> Path:
+    """Where the cache entry of ``doc_id`` lives."""
+    return Path(out_dir) / CACHE_DIR / doc_id[:2] / f"{doc_id}.pickle.z"
+
+
+def write_entry(out_dir: Path | str, entry: CacheEntry) -> Path:
+    """Store ``entry``: atomically, without fsync (a crash loses a cache entry, never a graph)."""
+    path = entry_path(out_dir, entry.extraction.document.doc_id)
+    payload = zlib.compress(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    with open_atomic(path, durable=False) as fh:
+        fh.write(payload)
+    return path
+
+
+def read_entry(out_dir: Path | str, doc_id: str) -> CacheEntry | None:
+    """The cache entry of ``doc_id``, or ``None`` when it is missing or unreadable."""
+    try:
+        entry = pickle.loads(zlib.decompress(entry_path(out_dir, doc_id).read_bytes()))  # noqa: S301 (our own cache)
+    except (OSError, zlib.error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
+            ValueError):
+        return None
+    if not isinstance(entry, CacheEntry) or entry.extraction.document.doc_id != doc_id:
+        return None
+    return entry
+
+
+def prune_entries(out_dir: Path | str, keep: set[str]) -> int:
+    """Remove every cache entry whose ``doc_id`` is not in ``keep``; return how many."""
+    root = Path(out_dir) / CACHE_DIR
+    removed = 0
+    if not root.is_dir():
+        return 0
+    for folder in root.iterdir():
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if path.name.removesuffix(".pickle.z") not in keep:
+                path.unlink(missing_ok=True)
+                removed += 1
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return removed
+
