@@ -336,7 +336,7 @@ def build(
     from kg.rdf_files import NT_FILE, write_rdf_files
     from kg.research.precedent_index import write_precedent_index
     from kg.stores.ladybug import LADYBUG_FILE, write_ladybug
-    from kg.stores.networkx import write_networkx
+    from kg.stores.networkx import to_networkx, write_networkx
     from kg.stores.oxigraph import write_oxigraph
 
     started = time.perf_counter()
@@ -415,14 +415,16 @@ def build(
     lap = report.lap("tables", lap)
     write_ladybug(graph, out / LADYBUG_FILE)
     lap = report.lap("ladybug", lap)
-    write_networkx(graph, out)
+    nx_graph = to_networkx(graph)
+    write_networkx(graph, out, graph=nx_graph)
     del graph
     lap = report.lap("networkx", lap)
     kept = {f"{doc_id}.txt" for doc_id in plan.kept}
     for stale_text in (out / "documents").glob("*.txt") if (out / "documents").is_dir() else ():
         if stale_text.name not in kept:  # a text from an earlier build of other input: it would mislead
             stale_text.unlink()
-    write_precedent_index(out)
+    write_precedent_index(out, graph=nx_graph)
+    del nx_graph
     lap = report.lap("precedents", lap)
     if site:
         from kg.views.site import write_site

@@ -140,7 +140,8 @@ class _DocSink:
 
     def add(self, triple: tuple[Node, Node, Node]) -> None:
         s, _, o = triple
-        own = s.startswith(_LOCAL) or (isinstance(o, URIRef) and o.startswith(_LOCAL))
+        # str.startswith: rdflib's Identifier.startswith takes no tuple of prefixes
+        own = str.startswith(s, _LOCAL) or (isinstance(o, URIRef) and str.startswith(o, _LOCAL))
         (self.local if own else self.shared).add(nt_line(triple))
 
     def add_line(self, line: str) -> None:

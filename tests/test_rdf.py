@@ -518,3 +518,26 @@ def test_rdf_jsonld_has_one_node_per_subject_in_graph_nt_order(written: Path) ->
     assert [expand[i.split(":", 1)[0]] + i.split(":", 1)[1] if i.split(":", 1)[0] in expand else i
             for i in ids] == subjects
     assert len(set(ids)) == len(ids)  # a sorted graph.nt: one node per subject
+
+
+# ------------------------------------------------------------------ one document's share
+
+def test_rdf_part_keeps_a_documents_own_triples_local_and_the_shared_ones_apart() -> None:
+    """Regression: rdflib's ``Identifier.startswith`` takes no tuple, so every line was once shared."""
+    from kg.pipeline import extract_documents
+    from kg.rdf import RdfMerge, rdf_part
+
+    seeds = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
+    (ex, *_), _ = extract_documents(sorted(seeds.glob("*.txt"))[:1])
+    part = rdf_part(ex, concepts=RdfMerge().concepts)
+    own = ("<https://w3id.org/govkg/id/doc/", "<https://w3id.org/govkg/id/evidence/",
+           "<https://w3id.org/govkg/id/adoption/", "<https://w3id.org/govkg/id/obs/")
+    local = part.local.splitlines()
+    assert len(local) > 5 * len(part.shared) > 0
+    for line in local:
+        subject, _, rest = line.partition(" ")
+        assert subject.startswith(own) or rest.partition(" ")[2].startswith(own), line
+    for line in part.shared:
+        subject, _, rest = line.partition(" ")
+        assert not subject.startswith(own) and not rest.partition(" ")[2].startswith(own), line
+    assert local == sorted(local) and list(part.shared) == sorted(part.shared)

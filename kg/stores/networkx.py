@@ -76,20 +76,22 @@ def to_networkx(pg: PropertyGraph) -> nx.MultiDiGraph:
     return graph
 
 
-def write_networkx(pg: PropertyGraph, out_dir: Path) -> Path:
+def write_networkx(pg: PropertyGraph, out_dir: Path, *, graph: nx.MultiDiGraph | None = None) -> Path:
     """Write ``out_dir/graph.networkx.json``: the node-link JSON of :func:`to_networkx`.
 
     Parameters
     ----------
     pg : the property graph of :func:`kg.graph.build_graph`
     out_dir : the output folder; made when missing
+    graph : ``to_networkx(pg)``, when the caller has made it already (``kg build`` reuses it
+        for the precedent index)
 
     Returns
     -------
     Path
         The file written.
     """
-    data = nx.node_link_data(to_networkx(pg), edges="edges")
+    data = nx.node_link_data(graph if graph is not None else to_networkx(pg), edges="edges")
     path = Path(out_dir) / NETWORKX_FILE
     write_atomic(path, json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
     return path
