@@ -181,11 +181,13 @@ class Gazetteer:
         """Counties inside ``place`` (itself if it is a county)."""
         if place.level == "county":
             return [place]
-        if place.key not in self._within:
-            self._within[place.key] = [
-                p for p in self.by_code.values() if p.level == "county" and any(a.key == place.key for a in p.lineage()[1:])
-            ]
-        return self._within[place.key]
+        if not self._within:  # every ancestor → its counties, in one pass over the counties
+            self._within[""] = []
+            for county in self.by_code.values():
+                if county.level == "county":
+                    for ancestor in county.lineage()[1:]:
+                        self._within.setdefault(ancestor.key, []).append(county)
+        return self._within.get(place.key, [])
 
     def subdivisions(self, county: Place) -> list[Place]:
         """Towns/streets and villages/communities of ``county`` (parsed on first use)."""
