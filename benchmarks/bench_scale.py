@@ -1,7 +1,7 @@
 """What a build costs as the corpus grows: full build, incremental build, loads and queries.
 
-    python benchmarks/bench_scale.py [--docs 1000,10000] [--jobs 2] [--changed 10]
-                                     [--repeat 20] [--rdf none] [--work DIR] [--no-queries]
+    python benchmarks/bench_scale.py [--docs 1000,10000] [--jobs 2] [--changed 10] [--repeat 20]
+                                     [--rdf none] [--work DIR] [--no-queries] [--engines sparql,cypher,networkx]
 
 For each size N it:
 
@@ -95,7 +95,7 @@ def restore(old: dict[Path, tuple[bytes, int]]) -> None:
         os.utime(path, ns=(mtime_ns, mtime_ns))
 
 
-def time_queries(graph: Path, repeat: int) -> dict[str, tuple[float, str]]:
+def time_queries(graph: Path, repeat: int, engines: list[str]) -> dict[str, tuple[float, str]]:
     """Engine → (worst p95 ms, the question it was); and the same for precedent search."""
     from bench_precedents import queries, timed
     from bench_queries import pick_params, time_question
@@ -105,7 +105,7 @@ def time_queries(graph: Path, repeat: int) -> dict[str, tuple[float, str]]:
 
     worst: dict[str, tuple[float, str]] = {}
     params = pick_params(graph)
-    for engine in ENGINES:
+    for engine in (e for e in ENGINES if e in engines):
         for name in QUESTIONS:
             _, _, p95 = time_question(graph, name, params[name], engine, repeat)
             if p95 > worst.get(engine, (-1.0, ""))[0]:
@@ -126,6 +126,8 @@ def main() -> None:
     parser.add_argument("--rdf", default="none", help="RDF files besides graph.nt: ttl,jsonld or none")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bench-scale")
     parser.add_argument("--no-queries", action="store_true", help="skip the query timings")
+    parser.add_argument("--engines", default="sparql,cypher,networkx",
+                        help="engines whose questions are timed (default all; SPARQL takes seconds a call at 10k)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
@@ -147,7 +149,7 @@ def main() -> None:
             restore(old)
         st = full["stages"]
         mb = full["input_bytes"] / 1e6
-        worst = {} if args.no_queries else time_queries(out, args.repeat)
+        worst = {} if args.no_queries else time_queries(out, args.repeat, args.engines.split(","))
 
         def q(key: str) -> str:
             return f"{worst[key][0]:.0f} ({worst[key][1]})" if key in worst else "—"
