@@ -31,6 +31,7 @@ WHERE ($words = '' OR o.indicator CONTAINS $words)  // LadybugDB: x CONTAINS '' 
                OR (NOT ($name CONTAINS '|')
                    AND ('|' + target.alt_labels + '|') CONTAINS ('|' + $name + '|')))
       })
+WITH o, place  // evaluate the filter first: joined before it, documents × observations took seconds
 MATCH (doc:Document)
 WHERE doc.doc_id = o.doc_id
 RETURN DISTINCT $name AS name, $words AS words, $within AS within, place.label AS place, place.code AS code,
