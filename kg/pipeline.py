@@ -8,8 +8,9 @@ gives byte-identical files):
 
 - ``documents/<doc_id>.txt`` — each document's clean text, which evidence offsets point into;
 - ``export/*.csv`` — one row per fact with its evidence (see :mod:`kg.export`);
-- ``graph.ttl`` and ``graph.jsonld`` — the RDF graph (see :mod:`kg.rdf`);
-- ``oxigraph/`` — the same graph in an embedded Oxigraph store, for SPARQL
+- ``graph.nt`` — the RDF graph, streamed (see :mod:`kg.rdf`), and ``graph.ttl`` and
+  ``graph.jsonld`` written from it (see :mod:`kg.rdf_files`; ``rdf_formats``);
+- ``oxigraph/`` — the same graph bulk-loaded into an embedded Oxigraph store, for SPARQL
   (see :mod:`kg.stores.oxigraph`);
 - ``graph.lbug`` — the property graph (:mod:`kg.graph`) in an embedded LadybugDB
   database, for Cypher (see :mod:`kg.stores.ladybug`);
@@ -17,7 +18,15 @@ gives byte-identical files):
   (see :mod:`kg.stores.networkx`);
 - ``precedents.sqlite`` — the full-text index precedent search reads
   (see :mod:`kg.research.precedent_index`);
-- ``site/`` — the browsable HTML site (see :mod:`kg.views.site`), unless ``site=False``.
+- ``site/`` — the browsable HTML site (see :mod:`kg.views.site`), unless ``site=False``;
+- ``manifest.json`` and ``cache/`` — what the next build into the same folder reuses
+  (see :mod:`kg.cache`).
+
+A build extracts each changed document once, in ``jobs`` processes, and caches it; then
+one pass over every cached document, in export order, writes every output. Memory holds
+the merged graph (names, the property graph's rows), never every document at once. A
+file whose size and modification time are unchanged is trusted to be unchanged, as
+``make`` and ``rsync`` trust them.
 """
 
 from __future__ import annotations
@@ -243,6 +252,13 @@ def _run_workers(paths: Sequence[str], out: Path, *, max_bytes: int | None, jobs
         yield from pool.map(_extract_file, paths, chunksize=4)
 
 
+def _cores() -> int:
+    """The cores this process may run on (a container's limit, where the OS says)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 #: A worker process costs about a second to start; give each at least this many files.
 _PER_WORKER = 24
 
@@ -342,7 +358,7 @@ def build(
     started = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+    jobs = max(1, jobs if jobs is not None else _cores())
     paths = iter_document_paths(inputs)
     if on_start is not None:
         on_start(len(paths))

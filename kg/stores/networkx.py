@@ -33,7 +33,7 @@ import pandas as pd
 
 from kg.errors import StoreError
 from kg.graph import PropertyGraph
-from kg.io import write_atomic
+from kg.io import open_atomic
 
 __all__ = ["to_networkx", "write_networkx", "read_networkx", "NETWORKX_FILE"]
 
@@ -93,7 +93,21 @@ def write_networkx(pg: PropertyGraph, out_dir: Path, *, graph: nx.MultiDiGraph |
     """
     data = nx.node_link_data(graph if graph is not None else to_networkx(pg), edges="edges")
     path = Path(out_dir) / NETWORKX_FILE
-    write_atomic(path, json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
+    encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    with open_atomic(path) as fh:  # streamed, as json.dumps would write it: the whole text would double memory
+        fh.write(b"{")
+        for i, key in enumerate(sorted(data)):
+            fh.write(f"{',' if i else ''}{encoder.encode(key)}:".encode("utf-8"))
+            value = data[key]
+            if not isinstance(value, list):
+                fh.write(encoder.encode(value).encode("utf-8"))
+                continue
+            fh.write(b"[")
+            for start in range(0, len(value), 10_000):  # the C encoder, a batch at a time
+                batch = encoder.encode(value[start:start + 10_000])[1:-1]
+                fh.write(f"{',' if start else ''}{batch}".encode("utf-8"))
+            fh.write(b"]")
+        fh.write(b"}\n")
     return path
 
 
