@@ -567,10 +567,8 @@ def build_rdf(extractions: Sequence[Extraction], *, thesaurus: Path | None = Non
 
     Raises
     ------
-    SpanError
-        An evidence or mention span does not slice its document's text to its own text.
-    ExtractError
-        An agency has a kind outside the closed list.
+    SpanError, ExtractError
+        As :func:`rdf_part`.
     StoreError
         The thesaurus cannot be read or has blank nodes.
     """
