@@ -48,8 +48,8 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Exit non-zero when any file cannot be loaded.")
 @click.option("--max-size", "max_mb", type=float, default=50.0, show_default=True,
               help="Skip files larger than this many MB.")
-@click.option("--no-site", "no_site", is_flag=True,
-              help="Do not write the browsable HTML site (OUT/site/); saves time on big corpora.")
+@click.option("--site/--no-site", "site", default=None,
+              help="Write the browsable HTML site (OUT/site/), or not.  [default: up to 5,000 documents]")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes extracting in parallel.  [default: every core]")
 @click.option("--rdf", "rdf", default="ttl,jsonld", show_default=True,
@@ -57,7 +57,7 @@ def main() -> None:
 @click.option("--full", is_flag=True,
               help="Extract every document again, ignoring what earlier builds cached in --out.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar; errors and the summary only.")
-def build(inputs: tuple[Path, ...], out: Path, strict: bool, max_mb: float, no_site: bool, jobs: int | None,
+def build(inputs: tuple[Path, ...], out: Path, strict: bool, max_mb: float, site: bool | None, jobs: int | None,
           rdf: str, full: bool, quiet: bool) -> None:
     """Build the graph of INPUTS (files and folders, recursing) into --out.
 
@@ -89,7 +89,7 @@ def build(inputs: tuple[Path, ...], out: Path, strict: bool, max_mb: float, no_s
 
     try:
         report = run_build(inputs, out, max_bytes=int(max_mb * 1024 * 1024), on_start=start, on_progress=step,
-                           site=not no_site, jobs=jobs, rdf_formats=formats, incremental=not full)
+                           site=site, jobs=jobs, rdf_formats=formats, incremental=not full)
     except KGError as err:
         raise click.ClickException(str(err)) from err
     finally:
@@ -97,6 +97,8 @@ def build(inputs: tuple[Path, ...], out: Path, strict: bool, max_mb: float, no_s
             bar.close()
     for failure in report.failures:
         click.echo(f"skipped {failure.path}: {failure.reason}", err=True)
+    for note in report.notes:
+        click.echo(note, err=True)
     click.echo(report.summary())
     if strict and report.failures:
         raise SystemExit(1)

@@ -62,9 +62,11 @@ from kg.thesaurus import Thesaurus, load_thesaurus
 from loaders import DEFAULT_MAX_BYTES, iter_document_paths, load_document
 from loaders.metadata import extract_metadata
 
-__all__ = ["extract_document", "extract_documents", "build", "BuildReport"]
+__all__ = ["extract_document", "extract_documents", "build", "BuildReport", "SITE_MAX_DOCUMENTS"]
 
 T = TypeVar("T")
+#: Above this many documents ``build(site=None)`` skips the site (about 15 s and 260 MB per 1,000).
+SITE_MAX_DOCUMENTS = 5000
 _FACT_KINDS = ("adoptions", "agencies", "policies", "programs", "metrics", "candidates")
 
 
@@ -86,6 +88,7 @@ class BuildReport:
     triples: int = 0  # lines of graph.nt
     rows: int = 0  # nodes and relationships of the property graph
     stages: dict[str, float] = field(default_factory=dict)  # stage → seconds
+    notes: list[str] = field(default_factory=list)  # what the build chose not to do, and why
 
     def lap(self, stage: str, since: float) -> float:
         """Record that ``stage`` ran from ``since`` until now; return now."""
@@ -321,7 +324,7 @@ def build(
     max_bytes: int | None = None,
     on_progress: Callable[[Path], None] | None = None,
     on_start: Callable[[int], None] | None = None,
-    site: bool = True,
+    site: bool | None = None,
     jobs: int | None = None,
     rdf_formats: Iterable[str] = ("ttl", "jsonld"),
     incremental: bool = True,
@@ -334,7 +337,8 @@ def build(
     out_dir : the graph folder
     max_bytes : refuse files larger than this (default :data:`loaders.DEFAULT_MAX_BYTES`)
     on_progress, on_start : called with each file as it is done, and with the number of files
-    site : write ``site/``
+    site : write ``site/``; ``None`` (the default) writes it for up to :data:`SITE_MAX_DOCUMENTS`
+        documents, and says so in ``report.notes`` when it does not
     jobs : processes extracting in parallel (default: every core)
     rdf_formats : which of ``graph.ttl`` (``"ttl"``) and ``graph.jsonld`` (``"jsonld"``) to
         write besides ``graph.nt``
@@ -442,7 +446,12 @@ def build(
     write_precedent_index(out, graph=nx_graph)
     del nx_graph
     lap = report.lap("precedents", lap)
-    if site:
+    if site is None and report.loaded > SITE_MAX_DOCUMENTS:
+        site = False
+        report.notes.append(
+            f"site/ not written: {report.loaded:,} documents is more than {SITE_MAX_DOCUMENTS:,}, and a page "
+            "per document, place and mechanism would take hours; use `kg view`, or `kg build --site` to write it")
+    if site is not False:
         from kg.views.site import write_site
 
         report.site = write_site(out)

@@ -124,6 +124,21 @@ def test_views_build_no_site_writes_no_site(seeds_dir: Path, tmp_path: Path) -> 
     assert (tmp_path / "out" / NETWORKX_FILE).is_file() and not (tmp_path / "out" / "site").exists()
 
 
+def test_views_build_skips_the_site_of_a_big_corpus_unless_asked(seeds_dir: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.pipeline
+
+    monkeypatch.setattr(kg.pipeline, "SITE_MAX_DOCUMENTS", 3)  # the seeds' five documents are "big"
+    result = CliRunner().invoke(main, ["build", str(seeds_dir), "--out", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "out" / "site").exists()
+    assert ("site/ not written: 5 documents is more than 3, and a page per document, place and mechanism "
+            "would take hours; use `kg view`, or `kg build --site` to write it") in result.output
+    forced = CliRunner().invoke(main, ["build", str(seeds_dir), "--out", str(tmp_path / "out"), "--site", "-q"])
+    assert forced.exit_code == 0, forced.output
+    assert (tmp_path / "out" / "site" / "index.html").is_file() and "site/ not written" not in forced.output
+
+
 # ---------------------------------------------------------------- kg view
 
 
