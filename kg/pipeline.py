@@ -35,6 +35,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -456,6 +457,9 @@ def build(
 
         report.site = write_site(out)
         lap = report.lap("site", lap)
+    elif (out / "site").is_dir():  # an earlier build's pages would show a graph that is gone
+        shutil.rmtree(out / "site")
+        report.notes.append(f"removed {out / 'site'}: it showed an earlier build's graph")
     prune_entries(out, set(plan.kept))
     if hasattr(os, "sync"):
         os.sync()  # the document texts and cache entries, written without an fsync each

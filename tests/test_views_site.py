@@ -137,6 +137,9 @@ def test_views_build_skips_the_site_of_a_big_corpus_unless_asked(seeds_dir: Path
     forced = CliRunner().invoke(main, ["build", str(seeds_dir), "--out", str(tmp_path / "out"), "--site", "-q"])
     assert forced.exit_code == 0, forced.output
     assert (tmp_path / "out" / "site" / "index.html").is_file() and "site/ not written" not in forced.output
+    again = CliRunner().invoke(main, ["build", str(seeds_dir), "--out", str(tmp_path / "out"), "-q"])
+    assert not (tmp_path / "out" / "site").exists()  # an old site would show an older graph
+    assert f"removed {tmp_path / 'out' / 'site'}: it showed an earlier build's graph" in again.output
 
 
 # ---------------------------------------------------------------- kg view
