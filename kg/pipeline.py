@@ -290,7 +290,7 @@ def _plan(paths: Sequence[Path], manifest: Manifest, out: Path, max_bytes: int |
         known = manifest.files.get(path)
         if known is not None and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
             doc_id = known.doc_id
-        elif stat_is_loadable(stat, limit):
+        elif _loadable(stat, limit):
             try:
                 with open(path, "rb") as fh:
                     doc_id = hashlib.sha256(fh.read()).hexdigest()[:16]
@@ -313,7 +313,7 @@ def _plan(paths: Sequence[Path], manifest: Manifest, out: Path, max_bytes: int |
     return plan
 
 
-def stat_is_loadable(stat: os.stat_result, max_bytes: int) -> bool:
+def _loadable(stat: os.stat_result, max_bytes: int) -> bool:
     """Whether a file of this size and type is worth hashing (the loader refuses the rest)."""
     return S_ISREG(stat.st_mode) and 0 < stat.st_size <= max_bytes
 
