@@ -47,6 +47,7 @@ from kg.vocab import (
     doc_iri,
     mechanism_iri,
     observation_iri,
+    place_id,
     place_iri,
     policy_iri,
     program_iri,
@@ -56,6 +57,7 @@ from kg.vocab import (
 __all__ = ["PropertyGraph", "GraphBuilder", "build_graph", "NODE_COLUMNS", "EDGE_COLUMNS", "EDGE_KEYS", "ENDPOINTS"]
 
 _Row = dict[str, object]
+_DOC_NS = str(doc_iri(""))
 _S, _I, _F, _B = "object", "Int64", "float64", "bool"
 _SENTENCE = {"sentence": _S, "sentence_start": _I, "sentence_end": _I}
 _MENTION = {"mention_start": _I, "mention_end": _I}
@@ -190,12 +192,12 @@ class GraphBuilder:
 
     def place(self, place: Place) -> str:
         for ancestor in place.lineage():
-            node = str(place_iri(ancestor))
+            node = place_id(ancestor)
             known = self.places.get(node)
             if known is None or (known.parent is None and ancestor.parent is not None):
                 self.places[node] = ancestor  # the fullest lineage wins, whatever the order
             self.names[node][ancestor.name] += 1
-        return str(place_iri(place))
+        return place_id(place)
 
     def jurisdiction(self, node: str, place: Place | None) -> None:
         if place is not None:
@@ -203,7 +205,7 @@ class GraphBuilder:
 
     def mention(self, doc: Document, node: str, span: Span) -> None:
         self.check(doc, span, "mention")
-        self.edge("MENTIONS", str(doc_iri(doc.doc_id)), node, count=1,
+        self.edge("MENTIONS", _DOC_NS + doc.doc_id, node, count=1,
                   mention_start=span.start, mention_end=span.end)
 
     def add(self, ex: Extraction) -> None:

@@ -18,8 +18,8 @@ kg.errors.SpanError: d1[0:2] is '银川', not '银川市'
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, TypeVar
 
 from kg.errors import SpanError
 
@@ -45,7 +45,36 @@ Status = Literal["implemented", "piloting", "planned", "proposed"]
 #: Strength of an adoption status: the strongest wins when a form recurs.
 STATUS_RANK: dict[str, int] = {"proposed": 0, "planned": 1, "piloting": 2, "implemented": 3}
 
+_R = TypeVar("_R")
 
+
+def _pickles_fast(cls: type[_R]) -> type[_R]:
+    """Give a frozen, slotted dataclass a ``__getstate__``/``__setstate__`` that know its fields.
+
+    The ones :mod:`dataclasses` adds look the fields up again for every object, which
+    took half the time of reading a build's cache of extractions back.
+
+    >>> import pickle
+    >>> span = Span(doc_id="d1", start=0, end=2, text="银川")
+    >>> pickle.loads(pickle.dumps(span)) == span
+    True
+    """
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    setter = object.__setattr__
+
+    def __getstate__(self: Any) -> tuple[Any, ...]:
+        return tuple([getattr(self, name) for name in names])
+
+    def __setstate__(self: Any, state: tuple[Any, ...]) -> None:
+        for name, value in zip(names, state, strict=True):
+            setter(self, name, value)
+
+    cls.__getstate__ = __getstate__  # type: ignore[attr-defined]
+    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
+    return cls
+
+
+@_pickles_fast
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Span:
     """A ``[start, end)`` slice of one document's stored clean text."""
@@ -66,6 +95,7 @@ class Span:
         return cls(doc_id=doc_id, start=start, end=end, text=surface)
 
 
+@_pickles_fast
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Document:
     """A loaded document: its clean text and where it came from."""
@@ -78,6 +108,7 @@ class Document:
     text: str  #: clean text: boilerplate removed; every offset points into it
 
 
+@_pickles_fast
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Proposal:
     """The 提案 / 议案 / 建议 a reply answers."""
@@ -94,6 +125,7 @@ class Proposal:
     evidence: Span | None = None
 
 
+@_pickles_fast
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DocumentMeta:
     """What a document says about itself."""
@@ -112,6 +144,7 @@ class DocumentMeta:
     spans: tuple[tuple[str, Span], ...] = ()  #: (field, where the text states it)
 
 
+@_pickles_fast
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Place:
     """A resolved administrative division, or a sub-county place within one."""
@@ -138,6 +171,7 @@ class Place:
         return chain
 
 
+@_pickles_fast
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Adoption:
     """A place × mechanism fact."""
@@ -154,6 +188,7 @@ class Adoption:
     evidence: Span  #: the sentence that states it
 
 
+@_pickles_fast
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Agency:
     doc_id: str
@@ -165,6 +200,7 @@ class Agency:
     evidence: Span
 
 
+@_pickles_fast
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Policy:
     doc_id: str
@@ -175,6 +211,7 @@ class Policy:
     evidence: Span
 
 
+@_pickles_fast
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Program:
     doc_id: str
@@ -184,6 +221,7 @@ class Program:
     evidence: Span
 
 
+@_pickles_fast
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Metric:
     doc_id: str
@@ -197,6 +235,7 @@ class Metric:
     evidence: Span
 
 
+@_pickles_fast
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Candidate:
     """A mechanism name the thesaurus lacks, found in the text."""
@@ -209,6 +248,7 @@ class Candidate:
     evidence: Span
 
 
+@_pickles_fast
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Extraction:
     """Everything extracted from one document."""
@@ -226,6 +266,7 @@ class Extraction:
     place_mentions: tuple[tuple[str, Span], ...] = field(default=())  #: (place key, mention)
 
 
+@_pickles_fast
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Failure:
     """A file that could not be built, and why."""

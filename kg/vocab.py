@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date
+from functools import lru_cache
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, QB, SH, SKOS, DefinedNamespace
@@ -58,6 +59,7 @@ __all__ = [
     "key_hash",
     "doc_iri",
     "place_iri",
+    "place_id",
     "agency_iri",
     "policy_iri",
     "program_iri",
@@ -246,6 +248,27 @@ def place_iri(place: Place) -> URIRef:
     rdflib.term.URIRef('https://w3id.org/govkg/id/place/640100')
     """
     return ID["place"][place.code or key_hash(place.key)]
+
+
+_PLACE_NS = str(ID["place"])
+
+
+def place_id(place: Place) -> str:
+    """``str(place_iri(place))``, made without an rdflib term: the property graph names
+    hundreds of thousands of places per 10,000 documents.
+
+    Examples
+    --------
+    >>> town = Place(name="长征路街道", code=None, level="town", parent=Place(name="银川市", code="640100", level="city"))
+    >>> place_id(town) == str(place_iri(town)), place_id(town.parent)
+    (True, 'https://w3id.org/govkg/id/place/640100')
+    """
+    return _PLACE_NS + (place.code or _key_hash_of(place.key))
+
+
+@lru_cache(maxsize=1 << 16)
+def _key_hash_of(key: str) -> str:
+    return key_hash(key)
 
 
 def agency_iri(key: str) -> URIRef:
