@@ -44,7 +44,7 @@ def child_build(corpus: str, out: str, jobs: int, rdf: str, full: bool) -> None:
     print(json.dumps({
         "seconds": report.seconds, "loaded": report.loaded, "extracted": report.extracted,
         "failed": len(report.failures), "input_bytes": report.input_bytes, "characters": report.characters,
-        "triples": report.triples, "rows": report.rows, "stages": report.stages,
+        "triples": report.triples, "rows": report.rows, "stages": report.stages, "updated": report.updated,
         "peak_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "peak_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }))
@@ -160,6 +160,8 @@ def main() -> None:
               f"{inc['seconds']:.1f} | {q('sparql')} | {q('cypher')} | {q('networkx')} | {q('precedents')} |",
               flush=True)
         stages[n] = (full["stages"], inc["stages"])
+        print(f"<!-- {n:,}: the incremental build changed {', '.join(inc['updated']) or 'no store'} in place -->",
+              flush=True)
     print("\nStage seconds (full build / incremental build):\n")
     names = list(next(iter(stages.values()))[0])
     print("| docs | " + " | ".join(names) + " |")

@@ -10,6 +10,11 @@ A graph folder keeps two things for the next build of the same inputs:
   :class:`~kg.records.Extraction` and its share of the RDF graph
   (:class:`~kg.rdf.RdfPart`), pickled and compressed. A document whose ``doc_id`` and
   file are unchanged is not extracted again.
+- ``cache/shared.nt`` holds the lines of ``graph.nt`` no one document owns (the merged
+  names of places and agencies, the thesaurus …) as the Oxigraph store holds them, under
+  a token the manifest repeats (:func:`write_shared`). With them and the cached lines of
+  the documents that came and went, the next build changes the store instead of
+  reloading it; a missing file or another token means a reload.
 
 Both are tied to a **fingerprint** of the code and data extraction depends on (the
 ``kg`` and ``loaders`` sources, the ontology and thesaurus, the gazetteer's version): when
@@ -36,23 +41,28 @@ import json
 import pickle
 import sys
 import zlib
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from kg.io import open_atomic, write_atomic
+from kg.io import fsync_dir, open_atomic, write_atomic
 from kg.rdf import RdfPart
 from kg.records import Extraction
 
-__all__ = ["CACHE_DIR", "MANIFEST", "CacheEntry", "FileState", "Manifest", "code_fingerprint", "entry_path",
-           "prune_entries", "read_entry", "read_manifest", "write_entry", "write_manifest"]
+__all__ = ["CACHE_DIR", "MANIFEST", "SHARED_FILE", "CacheEntry", "FileState", "Manifest", "code_fingerprint",
+           "entry_path", "forget_shared", "prune_entries", "read_entry", "read_manifest", "read_shared", "write_entry",
+           "write_manifest", "write_shared"]
 
 #: The manifest's file name in a graph folder.
 MANIFEST = "manifest.json"
 #: The cache's folder in a graph folder.
 CACHE_DIR = "cache"
-_FORMAT = 1  # bump when CacheEntry or the manifest change shape
+_FORMAT = 2  # bump when CacheEntry or the manifest change shape
+#: The shared lines of ``graph.nt``, kept for the next build's change to the Oxigraph store.
+SHARED_FILE = "shared.nt"
+_TOKEN = "# govkg store token "
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +84,13 @@ class FileState:
 
 @dataclass(slots=True)
 class Manifest:
-    """The inputs of the last build: file → :class:`FileState`, and ``doc_id`` → the file its
-    cache entry was extracted from."""
+    """The inputs of the last build: file → :class:`FileState`, ``doc_id`` → the file its
+    cache entry was extracted from, and store → the token of the state it was left in."""
 
     fingerprint: str
     files: dict[str, FileState] = field(default_factory=dict)
     documents: dict[str, str] = field(default_factory=dict)
+    stores: dict[str, str] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -108,7 +119,7 @@ def read_manifest(out_dir: Path | str) -> Manifest:
         if data.get("format") != _FORMAT or data.get("fingerprint") != fresh.fingerprint:
             return fresh
         files = {path: FileState(**state) for path, state in data["files"].items()}
-        return Manifest(fresh.fingerprint, files, dict(data["documents"]))
+        return Manifest(fresh.fingerprint, files, dict(data["documents"]), dict(data.get("stores", {})))
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return fresh
 
@@ -118,7 +129,7 @@ def write_manifest(out_dir: Path | str, manifest: Manifest) -> Path:
     path = Path(out_dir) / MANIFEST
     data = {"format": _FORMAT, "fingerprint": manifest.fingerprint,
             "files": {p: asdict(s) for p, s in sorted(manifest.files.items())},
-            "documents": dict(sorted(manifest.documents.items()))}
+            "documents": dict(sorted(manifest.documents.items())), "stores": dict(sorted(manifest.stores.items()))}
     write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     return path
 
@@ -147,6 +158,50 @@ def read_entry(out_dir: Path | str, doc_id: str) -> CacheEntry | None:
     if not isinstance(entry, CacheEntry) or entry.extraction.document.doc_id != doc_id:
         return None
     return entry
+
+
+def write_shared(out_dir: Path | str, token: str, lines: Iterable[str]) -> Path:
+    """Keep ``lines`` (the shared block of ``graph.nt``) as ``cache/shared.nt``, under ``token``.
+
+    Written atomically and durably: the store it describes is already in place, and the
+    manifest that names ``token`` comes next."""
+    path = Path(out_dir) / CACHE_DIR / SHARED_FILE
+    with open_atomic(path) as fh:
+        fh.write(f"{_TOKEN}{token}\n".encode())
+        for line in lines:
+            fh.write(line.encode("utf-8"))
+    return path
+
+
+def read_shared(out_dir: Path | str, token: str | None) -> set[str] | None:
+    """The lines :func:`write_shared` kept under ``token``; ``None`` when there are none, or
+    they were kept under another token (the store may have changed since).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> _ = write_shared(out, "t1", ["<a:x> <a:y> <a:z> .\\n"])
+    >>> read_shared(out, "t1"), read_shared(out, "t2"), forget_shared(out), read_shared(out, "t1")
+    ({'<a:x> <a:y> <a:z> .\\n'}, None, None, None)
+    """
+    if token is None:
+        return None
+    try:
+        with open(Path(out_dir) / CACHE_DIR / SHARED_FILE, encoding="utf-8", newline="") as fh:
+            if fh.readline() != f"{_TOKEN}{token}\n":
+                return None
+            return set(fh)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def forget_shared(out_dir: Path | str) -> None:
+    """Remove ``cache/shared.nt`` durably, before the store it describes is replaced or changed."""
+    path = Path(out_dir) / CACHE_DIR / SHARED_FILE
+    if path.exists():
+        path.unlink()
+        fsync_dir(path.parent)
 
 
 def prune_entries(out_dir: Path | str, keep: set[str]) -> int:

@@ -23,7 +23,13 @@ gives byte-identical files):
   (see :mod:`kg.cache`).
 
 A build extracts each changed document once, in ``jobs`` processes, and caches it; then
-one pass over every cached document, in export order, writes every output. Memory holds
+one pass over every cached document, in export order, writes every output. An
+incremental build changes two stores rather than writing them anew: the Oxigraph store
+(the triples of the documents that went are removed, the new ones added, on a checkpoint
+swapped in whole) and the precedent index (unchanged documents keep their passages). A
+token in the manifest names the state each was left in; when the store's is not the
+manifest's (a build stopped half-way), or a file was renamed, or many documents changed,
+the store is written anew. Memory holds
 the merged graph (names, the property graph's rows), never every document at once. A
 file whose size and modification time are unchanged is trusted to be unchanged, as
 ``make`` and ``rsync`` trust them.
@@ -31,6 +37,7 @@ file whose size and modification time are unchanged is trusted to be unchanged, 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -39,6 +46,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
@@ -63,7 +71,7 @@ from kg.thesaurus import Thesaurus, load_thesaurus
 from loaders import DEFAULT_MAX_BYTES, iter_document_paths, load_document
 from loaders.metadata import extract_metadata
 
-__all__ = ["extract_document", "extract_documents", "build", "BuildReport", "SITE_MAX_DOCUMENTS"]
+__all__ = ["SITE_MAX_DOCUMENTS", "BuildReport", "build", "extract_document", "extract_documents"]
 
 T = TypeVar("T")
 #: Above this many documents ``build(site=None)`` skips the site (about 15 s and 260 MB per 1,000).
@@ -90,6 +98,8 @@ class BuildReport:
     rows: int = 0  # nodes and relationships of the property graph
     stages: dict[str, float] = field(default_factory=dict)  # stage → seconds
     notes: list[str] = field(default_factory=list)  # what the build chose not to do, and why
+    updated: list[str] = field(default_factory=list)  # stores changed in place rather than written anew
+    stores: dict[str, str] = field(default_factory=dict)  # store → the token of the state this build left
 
     def lap(self, stage: str, since: float) -> float:
         """Record that ``stage`` ran from ``since`` until now; return now."""
@@ -318,6 +328,167 @@ def _loadable(stat: os.stat_result, max_bytes: int) -> bool:
     return S_ISREG(stat.st_mode) and 0 < stat.st_size <= max_bytes
 
 
+def _write_outputs(out: Path, plan: _Plan, report: BuildReport, lap: float, *, last: Manifest,
+                   incremental: bool, max_bytes: int | None, rdf_formats: list[str]) -> float:
+    """Write every output but the site from every cached document: one stream, then each
+    store. ``last`` is the manifest of the build before, whose stores may be changed rather
+    than written anew; the tokens of the stores' new states go into ``report``. Return when
+    it finished."""
+    from kg.cache import forget_shared, read_entry, write_shared
+    from kg.export import CsvExport
+    from kg.graph import GraphBuilder
+    from kg.io import open_atomic
+    from kg.rdf import RdfMerge
+    from kg.rdf_files import NT_FILE, write_rdf_files
+    from kg.research.precedent_index import indexed_documents, write_precedent_index
+    from kg.stores.ladybug import LADYBUG_FILE, write_ladybug
+    from kg.stores.networkx import to_networkx, write_networkx
+    from kg.stores.oxigraph import update_oxigraph, write_oxigraph
+
+    added = plan.kept.keys() - last.documents.keys()
+    churn = len(added) + len(last.documents.keys() - plan.kept.keys())
+    may_change = "oxigraph" in last.stores and churn <= max(_CHANGE_MIN, _CHANGE_SHARE * len(plan.kept))
+    if not may_change:
+        added = set()  # the store will be reloaded: keep nothing for a change
+    added_lines: list[str] = []  # the new documents' own lines, for a change to the Oxigraph store
+    # One stream over every document, in export order, into every output.
+    order = sorted(plan.kept.items(), key=lambda item: (Path(item[1]).name, item[0]))
+    rdf, pg, csv = RdfMerge(), GraphBuilder(load_thesaurus()), CsvExport(out / "export")
+    try:
+        with open_atomic(out / NT_FILE) as nt:
+            for doc_id, path in order:
+                entry = read_entry(out, doc_id)
+                if entry is None or entry.extraction.document.path != path:  # lost or stale: extract it now
+                    _start_worker(str(out), max_bytes)
+                    redo = _extract_file(path)
+                    entry = read_entry(out, doc_id) if redo.doc_id == doc_id else None
+                    if entry is None:
+                        raise ExtractError(f"{path}: its document {doc_id} changed or vanished during "
+                                           "the build; run `kg build` again")
+                ex = entry.extraction
+                _write_text(out, ex.document)
+                pg.add(ex)
+                csv.add(ex)
+                local = rdf.add(entry.rdf)
+                if doc_id in added:
+                    added_lines.append(local)
+                report.triples += local.count("\n")
+                nt.write(local.encode("utf-8"))
+                for kind in _FACT_KINDS:
+                    report.facts[kind] = report.facts.get(kind, 0) + len(getattr(ex, kind))
+                report.characters += len(ex.document.text)
+            rest = rdf.finish()
+            report.triples += len(rest)
+            nt.write("".join(rest).encode("utf-8"))
+    except BaseException:
+        csv.abort()
+        raise
+    csv.close()
+    report.loaded = len(order)
+    report.facts = {kind: report.facts.get(kind, 0) for kind in _FACT_KINDS}
+    lap = report.lap("stream", lap)
+    write_rdf_files(out, formats=rdf_formats)
+    for stale in set(RDF_FORMATS) - set(rdf_formats):  # a file from an earlier build would disagree
+        (out / RDF_FORMATS[stale]).unlink(missing_ok=True)
+    lap = report.lap("ttl/jsonld", lap)
+    change = _oxigraph_change(out, last, plan.kept, added_lines, rest) if may_change else None
+    del added_lines
+    forget_shared(out)  # from here until write_shared, the store matches no kept block
+    if change is None:
+        write_oxigraph(out)
+    else:
+        update_oxigraph(out, remove=change[0], add=change[1])
+        report.updated.append("oxigraph")
+    report.stores["oxigraph"] = _state_token(plan.kept, rest)
+    write_shared(out, report.stores["oxigraph"], rest)
+    del rest
+    lap = report.lap("oxigraph", lap)
+    graph = pg.finish()
+    report.rows = sum(graph.counts().values())
+    lap = report.lap("tables", lap)
+    write_ladybug(graph, out / LADYBUG_FILE)
+    lap = report.lap("ladybug", lap)
+    nx_graph = to_networkx(graph)
+    write_networkx(graph, out, graph=nx_graph)
+    del graph
+    lap = report.lap("networkx", lap)
+    kept = {f"{doc_id}.txt" for doc_id in plan.kept}
+    for stale_text in (out / "documents").glob("*.txt") if (out / "documents").is_dir() else ():
+        if stale_text.name not in kept:  # a text from an earlier build of other input: it would mislead
+            stale_text.unlink()
+    if incremental and indexed_documents(out, last.fingerprint) & plan.kept.keys():
+        report.updated.append("precedents")
+    write_precedent_index(out, graph=nx_graph, stamp=last.fingerprint, reuse=incremental)
+    del nx_graph
+    return report.lap("precedents", lap)
+
+
+#: Change a store in place while at most this many documents, or this share of them, came or
+#: went; past both a reload is quicker.
+_CHANGE_MIN, _CHANGE_SHARE = 100, 0.1
+
+
+def _oxigraph_change(out: Path, last: Manifest, kept: dict[str, str], added: list[str],
+                     shared: list[str]) -> tuple[bytes, bytes] | None:
+    """The N-Triples to remove from and add to the Oxigraph store of ``last``'s build to make
+    it hold this build's graph; ``None`` when it must be reloaded instead.
+
+    The store holds the shared block ``last`` kept (``cache/shared.nt``) and each of its
+    documents' own lines. Documents' own lines never overlap (they name the document's own
+    nodes), so the change is: the lines of the documents that went, the new documents'
+    lines, and the difference of the shared blocks."""
+    from kg.cache import read_entry, read_shared
+    from kg.rdf import LOCAL_PREFIXES
+    from kg.stores.oxigraph import STORE_DIR
+
+    if not (out / STORE_DIR).is_dir() or any(last.documents[d] != kept[d] for d in kept.keys() & last.documents.keys()):
+        return None  # no store, or a document renamed: its old lines were overwritten in the cache
+    gone = sorted(last.documents.keys() - kept.keys())
+    before = read_shared(out, last.stores.get("oxigraph"))
+    if before is None:
+        return None  # a build stopped after changing the store, or the cache was cleared
+    after = set(shared)
+    dropped, new = before - after, after - before
+    if any(prefix in line for line in (*dropped, *new) for prefix in LOCAL_PREFIXES):
+        return None  # a shared line naming a document's own node: the simple difference would not hold
+    remove = []
+    for doc_id in gone:
+        entry = read_entry(out, doc_id)
+        if entry is None:
+            return None
+        remove.append(entry.rdf.local)
+    remove.extend(sorted(dropped))
+    return "".join(remove).encode("utf-8"), "".join([*added, *sorted(new)]).encode("utf-8")
+
+
+def _state_token(doc_ids: Iterable[str], shared: Iterable[str]) -> str:
+    """A name for what the Oxigraph store holds: its documents and its shared block. The
+    same graph gets the same token, so two builds of the same input leave the same files."""
+    digest = hashlib.sha256()
+    for doc_id in sorted(doc_ids):
+        digest.update(f"{doc_id}\n".encode())
+    for line in shared:
+        digest.update(line.encode("utf-8"))
+    return digest.hexdigest()[:32]
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Run the block without Python's cycle collector.
+
+    The stages after extraction hold millions of long-lived objects (the merged graph's
+    rows, names and counters) and make millions more; each full collection walks all of
+    them, which took 40 % of reading the cache back. What they make has no cycles worth
+    collecting, so the collector is paused, then started again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build(
     inputs: Iterable[str | Path],
     out_dir: str | Path,
@@ -349,16 +520,7 @@ def build(
     Every store is then written from all documents, cached and new alike, in one stream,
     so the outputs are the same as a full rebuild's.
     """
-    from kg.cache import prune_entries, read_entry, write_manifest
-    from kg.export import CsvExport
-    from kg.graph import GraphBuilder
-    from kg.io import open_atomic
-    from kg.rdf import RdfMerge
-    from kg.rdf_files import NT_FILE, write_rdf_files
-    from kg.research.precedent_index import write_precedent_index
-    from kg.stores.ladybug import LADYBUG_FILE, write_ladybug
-    from kg.stores.networkx import to_networkx, write_networkx
-    from kg.stores.oxigraph import write_oxigraph
+    from kg.cache import prune_entries, write_manifest
 
     started = time.perf_counter()
     out = Path(out_dir)
@@ -390,63 +552,9 @@ def build(
             on_progress(Path(done.path))
 
     lap = report.lap("extract", lap)
-    # One stream over every document, in export order, into every output.
-    order = sorted(plan.kept.items(), key=lambda item: (Path(item[1]).name, item[0]))
-    rdf, pg, csv = RdfMerge(), GraphBuilder(load_thesaurus()), CsvExport(out / "export")
-    try:
-        with open_atomic(out / NT_FILE) as nt:
-            for doc_id, path in order:
-                entry = read_entry(out, doc_id)
-                if entry is None or entry.extraction.document.path != path:  # lost or stale: extract it now
-                    _start_worker(str(out), max_bytes)
-                    redo = _extract_file(path)
-                    entry = read_entry(out, doc_id) if redo.doc_id == doc_id else None
-                    if entry is None:
-                        raise ExtractError(f"{path}: its document {doc_id} changed or vanished during "
-                                           "the build; run `kg build` again")
-                ex = entry.extraction
-                _write_text(out, ex.document)
-                pg.add(ex)
-                csv.add(ex)
-                local = rdf.add(entry.rdf)
-                report.triples += local.count("\n")
-                nt.write(local.encode("utf-8"))
-                for kind in _FACT_KINDS:
-                    report.facts[kind] = report.facts.get(kind, 0) + len(getattr(ex, kind))
-                report.characters += len(ex.document.text)
-            rest = rdf.finish()
-            report.triples += len(rest)
-            nt.write("".join(rest).encode("utf-8"))
-    except BaseException:
-        csv.abort()
-        raise
-    csv.close()
-    report.loaded = len(order)
-    report.facts = {kind: report.facts.get(kind, 0) for kind in _FACT_KINDS}
-    lap = report.lap("stream", lap)
-    rdf_formats = list(rdf_formats)
-    write_rdf_files(out, formats=rdf_formats)
-    for stale in set(RDF_FORMATS) - set(rdf_formats):  # a file from an earlier build would disagree
-        (out / RDF_FORMATS[stale]).unlink(missing_ok=True)
-    lap = report.lap("ttl/jsonld", lap)
-    write_oxigraph(out)
-    lap = report.lap("oxigraph", lap)
-    graph = pg.finish()
-    report.rows = sum(graph.counts().values())
-    lap = report.lap("tables", lap)
-    write_ladybug(graph, out / LADYBUG_FILE)
-    lap = report.lap("ladybug", lap)
-    nx_graph = to_networkx(graph)
-    write_networkx(graph, out, graph=nx_graph)
-    del graph
-    lap = report.lap("networkx", lap)
-    kept = {f"{doc_id}.txt" for doc_id in plan.kept}
-    for stale_text in (out / "documents").glob("*.txt") if (out / "documents").is_dir() else ():
-        if stale_text.name not in kept:  # a text from an earlier build of other input: it would mislead
-            stale_text.unlink()
-    write_precedent_index(out, graph=nx_graph)
-    del nx_graph
-    lap = report.lap("precedents", lap)
+    with _no_cycle_collection():
+        lap = _write_outputs(out, plan, report, lap, last=manifest, incremental=incremental, max_bytes=max_bytes,
+                             rdf_formats=list(rdf_formats))
     if site is None and report.loaded > SITE_MAX_DOCUMENTS:
         site = False
         report.notes.append(
@@ -464,7 +572,7 @@ def build(
     if hasattr(os, "sync"):
         os.sync()  # the document texts and cache entries, written without an fsync each
     write_manifest(out, Manifest(manifest.fingerprint, plan.files,
-                                 {doc_id: path for doc_id, path in plan.kept.items()}))
+                                 {doc_id: path for doc_id, path in plan.kept.items()}, report.stores))
     report.lap("manifest", lap)
     report.seconds = time.perf_counter() - started
     return report

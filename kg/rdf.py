@@ -73,7 +73,7 @@ from kg.vocab import (
 )
 from ontology import ontology_path, thesaurus_path
 
-__all__ = ["build_rdf", "rdf_part", "concept_iris", "nt_line", "RdfPart", "RdfMerge", "RdfState", "write_graph", "read_graph",
+__all__ = ["LOCAL_PREFIXES", "build_rdf", "rdf_part", "concept_iris", "nt_line", "RdfPart", "RdfMerge", "RdfState", "write_graph", "read_graph",
            "GRAPH_FILES"]
 
 log = logging.getLogger(__name__)
@@ -86,6 +86,8 @@ _MEDIA = {"txt": "text/plain", "html": "text/html", "pdf": "application/pdf",
 _ESCAPE = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 #: IRIs of nodes only one document writes: its own, its evidence, adoptions and observations.
 _LOCAL = tuple(str(ID[kind]) for kind in ("doc", "evidence", "adoption", "obs"))
+#: The same, public: a line of :attr:`RdfPart.local` names one of them; a shared line never does.
+LOCAL_PREFIXES: tuple[str, ...] = _LOCAL
 
 
 def _nt_term(term: Node) -> str:

@@ -115,6 +115,7 @@ def test_incremental_build_extracts_only_the_changed_and_added_files(changed) ->
     assert first.extracted == first.loaded and first.reused == 0
     assert (second.extracted, second.reused) == (2, second.loaded - 2)
     assert fresh.extracted == fresh.loaded == second.loaded
+    assert (first.updated, second.updated, fresh.updated) == ([], ["oxigraph", "precedents"], [])  # changed in place
     assert second.facts == fresh.facts
     assert "(2 extracted, " in second.summary()
 
@@ -174,6 +175,22 @@ def test_unreadable_cache_entry_is_extracted_again(tmp_path: Path) -> None:
     assert_same_graph(tmp_path / "out", tmp_path / "fresh")
 
 
+def test_store_changed_by_a_build_that_stopped_before_its_manifest_is_reloaded(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    build([corpus], out, site=False)
+    before = (out / MANIFEST).read_bytes()
+    victim = sorted(corpus.glob("*.txt"))[0]
+    victim.write_text(victim.read_text(encoding="utf-8") + "\n我市全面推行“网格化管理”。\n", encoding="utf-8")
+    assert build([corpus], out, site=False).updated == ["oxigraph", "precedents"]
+    (out / MANIFEST).write_bytes(before)  # as if the build had stopped after changing the store
+    victim.unlink()
+    again = build([corpus], out, site=False)
+    assert again.updated == ["precedents"]  # the Oxigraph token is not the manifest's: reloaded, not changed
+    build([corpus], tmp_path / "fresh", site=False, incremental=False)
+    assert_same_graph(out, tmp_path / "fresh")
+
+
 def test_renamed_file_is_extracted_again_under_its_new_name(tmp_path: Path) -> None:
     corpus = _corpus(tmp_path / "in")
     build([corpus], tmp_path / "out", site=False)
@@ -181,6 +198,7 @@ def test_renamed_file_is_extracted_again_under_its_new_name(tmp_path: Path) -> N
     first.rename(corpus / f"renamed-{first.name}")
     again = build([corpus], tmp_path / "out", site=False)
     assert again.extracted == 1
+    assert again.updated == ["precedents"]  # its old lines in Oxigraph cannot be told apart: reloaded
     docs = (tmp_path / "out" / "export" / "documents.csv").read_text(encoding="utf-8")
     assert f"renamed-{first.name}" in docs and f"\n{first.name}," not in docs
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -49,7 +50,8 @@ from kg.errors import StoreError
 from kg.stores.networkx import read_networkx
 from kg.thesaurus import norm_label
 
-__all__ = ["FEATURE_KINDS", "INDEX_VERSION", "PRECEDENT_FILE", "split_passages", "write_precedent_index"]
+__all__ = ["FEATURE_KINDS", "INDEX_VERSION", "PRECEDENT_FILE", "indexed_documents", "split_passages",
+           "write_precedent_index"]
 
 #: The file :func:`write_precedent_index` writes into the graph folder.
 PRECEDENT_FILE = "precedents.sqlite"
@@ -161,9 +163,21 @@ def _name_rows(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, str]]:
                 yield kind, key, name, norm_label(name)
 
 
-def _fill(db: sqlite3.Connection, graph_dir: Path, graph: nx.MultiDiGraph) -> int:
-    """Write every table of the index into ``db``; the number of documents indexed."""
-    db.executescript(_SCHEMA)
+def _fill(db: sqlite3.Connection, graph_dir: Path, graph: nx.MultiDiGraph, *, have: set[str],
+          stamp: str | None) -> int:
+    """Write every table of the index into ``db``; the number of documents indexed.
+
+    ``db`` is empty, or (``have`` not empty) a copy of an index whose passages of the
+    documents ``have`` are kept: only the other documents' texts are read and split."""
+    doc_ids = {attrs["doc_id"] for _, attrs in graph.nodes(data=True) if attrs.get("kind") == "Document"}
+    if have:
+        db.executescript("DELETE FROM meta; DELETE FROM documents; DELETE FROM features; DELETE FROM labels;"
+                         "CREATE TEMP TABLE gone(doc_id TEXT PRIMARY KEY);")
+        db.executemany("INSERT INTO gone VALUES (?)", [(doc_id,) for doc_id in sorted(have - doc_ids)])
+        db.execute("DELETE FROM passages WHERE doc_id IN (SELECT doc_id FROM gone)")
+        db.execute("DROP TABLE gone")
+    else:
+        db.executescript(_SCHEMA)
     features = sorted(set(_features(graph)))
     db.executemany("INSERT INTO features VALUES (?, ?, ?, ?)", features)
     db.executemany("INSERT INTO labels VALUES (?, ?, ?, ?)", sorted(set(_name_rows(graph))))
@@ -176,29 +190,58 @@ def _fill(db: sqlite3.Connection, graph_dir: Path, graph: nx.MultiDiGraph) -> in
         if attrs.get("kind") != "Document":
             continue
         doc_id = attrs["doc_id"]
+        db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (doc_id, attrs.get("source") or doc_id, attrs.get("title"), attrs.get("issuer"),
+                    attrs.get("published"), attrs.get("doc_type"), ";".join(sorted(places.get(doc_id, ())))))
+        count += 1
+        if doc_id in have:
+            continue
         path = graph_dir / "documents" / f"{doc_id}.txt"
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError as exc:
             raise StoreError(f"no clean text at {path} for document {doc_id}; rebuild the graph with kg build") from exc
-        db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
-                   (doc_id, attrs.get("source") or doc_id, attrs.get("title"), attrs.get("issuer"),
-                    attrs.get("published"), attrs.get("doc_type"), ";".join(sorted(places.get(doc_id, ())))))
         db.executemany("INSERT INTO passages(text, doc_id, start, end) VALUES (?, ?, ?, ?)",
                        ((text[s:e], doc_id, s, e) for s, e in split_passages(text)))
-        count += 1
-    db.executemany("INSERT INTO meta VALUES (?, ?)", [("version", INDEX_VERSION), ("documents", str(count))])
-    db.execute("INSERT INTO passages(passages) VALUES ('optimize')")
+    meta = [("version", INDEX_VERSION), ("documents", str(count))]
+    db.executemany("INSERT INTO meta VALUES (?, ?)", [*meta, *([("stamp", stamp)] if stamp else [])])
+    if not have:  # a copy keeps its merged segments; FTS5 merges the new ones as it goes
+        db.execute("INSERT INTO passages(passages) VALUES ('optimize')")
     return count
 
 
-def write_precedent_index(graph_dir: str | Path, *, graph: nx.MultiDiGraph | None = None) -> Path:
+def indexed_documents(graph_dir: str | Path, stamp: str | None) -> set[str]:
+    """The documents whose passages the index in ``graph_dir`` holds, if it was written with
+    ``stamp`` (see :func:`write_precedent_index`); else none."""
+    path = Path(graph_dir) / PRECEDENT_FILE
+    if stamp is None or not path.is_file():
+        return set()
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            meta = dict(db.execute("SELECT name, value FROM meta"))
+            if meta.get("version") != INDEX_VERSION or meta.get("stamp") != stamp:
+                return set()
+            return {doc_id for (doc_id,) in db.execute("SELECT doc_id FROM documents")}
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return set()
+
+
+def write_precedent_index(graph_dir: str | Path, *, graph: nx.MultiDiGraph | None = None,
+                          stamp: str | None = None, reuse: bool = True) -> Path:
     """Write ``graph_dir/precedents.sqlite``, the index :func:`~kg.research.precedents.find_precedents` searches.
 
     Parameters
     ----------
     graph_dir : a folder ``kg build`` wrote (``documents/``, ``graph.networkx.json``)
     graph : the networkx graph of that folder, when the caller has it; read from the folder if not
+    stamp : what made the clean texts (``kg build`` passes its code fingerprint). When the
+        index there was written with the same stamp, the passages of the documents it
+        already holds are kept (the file is copied and changed) and only new documents'
+        texts are split; the other tables are written afresh either way.
+    reuse : ``False`` writes the index from nothing whatever the stamp (``kg build --full``)
 
     Returns
     -------
@@ -227,12 +270,15 @@ def write_precedent_index(graph_dir: str | Path, *, graph: nx.MultiDiGraph | Non
     os.close(fd)
     target = folder / PRECEDENT_FILE
     try:
+        have = indexed_documents(folder, stamp) if reuse else set()
+        if have:
+            shutil.copyfile(target, tmp)
         db = sqlite3.connect(tmp)
         try:
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("PRAGMA synchronous = OFF")
             with db:
-                _fill(db, folder, graph)
+                _fill(db, folder, graph, have=have, stamp=stamp)
         finally:
             db.close()
         mask = os.umask(0o022)

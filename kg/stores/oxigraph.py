@@ -61,7 +61,7 @@ from kg.io import replace_dir
 from kg.rdf_files import NT_FILE
 from kg.vocab import PREFIXES
 
-__all__ = ["STORE_DIR", "query_sparql", "read_oxigraph", "write_oxigraph"]
+__all__ = ["STORE_DIR", "query_sparql", "read_oxigraph", "update_oxigraph", "write_oxigraph"]
 
 #: The store's folder inside a graph folder.
 STORE_DIR = "oxigraph"
@@ -137,6 +137,71 @@ def write_oxigraph(graph_dir: str | Path) -> Path:
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
+    return target
+
+
+def update_oxigraph(graph_dir: str | Path, *, remove: bytes, add: bytes) -> Path:
+    """Change the store of ``graph_dir`` in place of reloading it: remove the N-Triples ``remove``, then add ``add``.
+
+    An incremental build calls this with the triples of the documents it dropped and
+    added. The change is made on a checkpoint of the store (RocksDB hard-links its
+    immutable files, so nothing is copied) in a hidden sibling folder, which is then
+    renamed into place as :func:`write_oxigraph` renames a new store: a crash leaves the
+    old store or the new one, never a half-changed one.
+
+    Parameters
+    ----------
+    graph_dir : a graph folder with a store :func:`write_oxigraph` wrote
+    remove, add : N-Triples lines (UTF-8); a line to remove that is not there is ignored
+
+    Raises
+    ------
+    StoreError
+        There is no store, or ``remove`` or ``add`` is not valid N-Triples; the store is
+        left as it was.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> _ = (out / NT_FILE).write_text('<https://a> <https://b> "旧" .\\n', encoding="utf-8")
+    >>> _ = write_oxigraph(out)
+    >>> _ = update_oxigraph(out, remove='<https://a> <https://b> "旧" .\\n'.encode(),
+    ...                     add='<https://a> <https://b> "新" .\\n'.encode())
+    >>> query_sparql(out, "SELECT ?o WHERE { ?s ?p ?o }")["o"].tolist()
+    ['新']
+    """
+    graph_dir = Path(graph_dir)
+    target = graph_dir / STORE_DIR
+    if not target.is_dir():
+        raise StoreError(f"no Oxigraph store at {target}; run `kg build` first")
+    try:
+        gone = list(ox.parse(input=remove, format=ox.RdfFormat.N_TRIPLES))
+        new = list(ox.parse(input=add, format=ox.RdfFormat.N_TRIPLES))
+    except SyntaxError as err:
+        raise StoreError(f"a change to {target} is not valid N-Triples ({err})") from err
+    for pattern in _LEFTOVERS:
+        for leftover in graph_dir.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
+    holder = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.", suffix=".tmp", dir=graph_dir))
+    building = holder / STORE_DIR  # backup() makes the folder itself
+    try:
+        store = ox.Store(str(target))
+        try:
+            store.backup(str(building))
+        finally:
+            del store
+        store = ox.Store(str(building))
+        try:
+            for quad in gone:
+                store.remove(quad)
+            store.extend(new)
+            store.flush()
+        finally:
+            del store
+        replace_dir(building, target)
+    finally:
+        shutil.rmtree(holder, ignore_errors=True)
     return target
 
 
