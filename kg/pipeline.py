@@ -23,7 +23,9 @@ gives byte-identical files):
   (see :mod:`kg.cache`).
 
 A build extracts each changed document once, in ``jobs`` processes, and caches it; then
-one pass over every cached document, in export order, writes every output. An
+two passes over every cached document, in export order, write the outputs: one the RDF
+files, the CSVs and Oxigraph, the other (in a second process when ``jobs`` > 1, at the
+same time) the property graph's stores, LadybugDB, networkx and the precedent index. An
 incremental build changes two stores rather than writing them anew: the Oxigraph store
 (the triples of the documents that went are removed, the new ones added, on a checkpoint
 swapped in whole) and the precedent index (unchanged documents keep their passages). A
@@ -52,7 +54,14 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import TypeVar
 
-from kg.cache import FileState, Manifest, code_fingerprint, entry_path, read_manifest
+from kg.cache import (
+    CacheEntry,
+    FileState,
+    Manifest,
+    code_fingerprint,
+    entry_path,
+    read_manifest,
+)
 from kg.errors import ExtractError, LoadError
 from kg.extract.adoptions import build_adoptions
 from kg.extract.agencies import extract_agencies
@@ -220,7 +229,7 @@ def _start_worker(out_dir: str, max_bytes: int | None) -> None:
 
 def _extract_file(path: str) -> _Done:
     """Load, extract and cache one file (in a worker process, or in this one)."""
-    from kg.cache import CacheEntry, write_entry
+    from kg.cache import write_entry
     from kg.rdf import rdf_part
 
     out, max_bytes = Path(str(_WORKER["out"])), _WORKER["max_bytes"]
@@ -328,46 +337,91 @@ def _loadable(stat: os.stat_result, max_bytes: int) -> bool:
     return S_ISREG(stat.st_mode) and 0 < stat.st_size <= max_bytes
 
 
+def _entry(out: Path, doc_id: str, path: str, max_bytes: int | None) -> CacheEntry:
+    """The cache entry of one kept document; a lost or stale one is extracted again."""
+    from kg.cache import read_entry
+
+    entry = read_entry(out, doc_id)
+    if entry is None or entry.extraction.document.path != path:
+        _start_worker(str(out), max_bytes)
+        redo = _extract_file(path)
+        entry = read_entry(out, doc_id) if redo.doc_id == doc_id else None
+        if entry is None:
+            raise ExtractError(f"{path}: its document {doc_id} changed or vanished during the build; "
+                               "run `kg build` again")
+    return entry
+
+
+def _texts(out: Path, order: list[tuple[str, str]], max_bytes: int | None) -> None:
+    """Make ``documents/`` hold the text of every kept document, and only those."""
+    folder = out / "documents"
+    have = {p.name for p in folder.glob("*.txt")} if folder.is_dir() else set()
+    for doc_id, path in order:
+        if f"{doc_id}.txt" not in have:  # extracted by an earlier build whose texts were removed since
+            _write_text(out, _entry(out, doc_id, path, max_bytes).extraction.document)
+    kept = {f"{doc_id}.txt" for doc_id, _ in order}
+    for name in sorted(have - kept):  # a text from an earlier build of other input: it would mislead
+        (folder / name).unlink()
+
+
 def _write_outputs(out: Path, plan: _Plan, report: BuildReport, lap: float, *, last: Manifest,
-                   incremental: bool, max_bytes: int | None, rdf_formats: list[str]) -> float:
-    """Write every output but the site from every cached document: one stream, then each
-    store. ``last`` is the manifest of the build before, whose stores may be changed rather
-    than written anew; the tokens of the stores' new states go into ``report``. Return when
-    it finished."""
-    from kg.cache import forget_shared, read_entry, write_shared
+                   incremental: bool, jobs: int, max_bytes: int | None, rdf_formats: list[str]) -> float:
+    """Write every output but the site from every cached document. Return when it finished.
+
+    The outputs come in two halves, each one stream over the cached documents in export
+    order and then its stores: the RDF (``graph.nt``, the CSVs, Turtle and JSON-LD,
+    Oxigraph) here, and the property graph (LadybugDB, networkx, the precedent index) in
+    a forked process when ``jobs`` > 1, at the same time. ``last`` is the manifest of the
+    build before, whose stores may be changed rather than written anew; the tokens of the
+    stores' new states go into ``report``."""
+    order = sorted(plan.kept.items(), key=lambda item: (Path(item[1]).name, item[0]))
+    _texts(out, order, max_bytes)
+    lap = report.lap("texts", lap)
+    stamp = last.fingerprint
+    methods = multiprocessing.get_all_start_methods()
+    if jobs > 1 and "fork" in methods:
+        # fork: the child needs this process's modules, not a fresh interpreter that would run the
+        # caller's script again; it uses only LadybugDB, SQLite and networkx, never a store this
+        # process holds open.
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            half = pool.submit(_property_graph_outputs, out, order, max_bytes, stamp, incremental)
+            lap = _rdf_outputs(out, order, report, lap, last=last, max_bytes=max_bytes, rdf_formats=rdf_formats)
+            done = half.result()
+        lap = report.lap("join", lap)  # waiting for the other half
+    else:
+        lap = _rdf_outputs(out, order, report, lap, last=last, max_bytes=max_bytes, rdf_formats=rdf_formats)
+        done = _property_graph_outputs(out, order, max_bytes, stamp, incremental)
+        lap = time.perf_counter()
+    report.rows = done.rows
+    report.updated.extend(done.updated)
+    for stage, seconds in done.stages.items():
+        report.stages[stage] = report.stages.get(stage, 0.0) + seconds
+    return lap
+
+
+def _rdf_outputs(out: Path, order: list[tuple[str, str]], report: BuildReport, lap: float, *, last: Manifest,
+                 max_bytes: int | None, rdf_formats: list[str]) -> float:
+    """Write ``graph.nt``, the CSVs, ``graph.ttl`` and ``graph.jsonld``, and the Oxigraph store."""
+    from kg.cache import forget_shared, write_shared
     from kg.export import CsvExport
-    from kg.graph import GraphBuilder
     from kg.io import open_atomic
     from kg.rdf import RdfMerge
     from kg.rdf_files import NT_FILE, write_rdf_files
-    from kg.research.precedent_index import indexed_documents, write_precedent_index
-    from kg.stores.ladybug import LADYBUG_FILE, write_ladybug
-    from kg.stores.networkx import to_networkx, write_networkx
     from kg.stores.oxigraph import update_oxigraph, write_oxigraph
 
-    added = plan.kept.keys() - last.documents.keys()
-    churn = len(added) + len(last.documents.keys() - plan.kept.keys())
-    may_change = "oxigraph" in last.stores and churn <= max(_CHANGE_MIN, _CHANGE_SHARE * len(plan.kept))
+    kept = dict(order)
+    added = kept.keys() - last.documents.keys()
+    churn = len(added) + len(last.documents.keys() - kept.keys())
+    may_change = "oxigraph" in last.stores and churn <= max(_CHANGE_MIN, _CHANGE_SHARE * len(kept))
     if not may_change:
         added = set()  # the store will be reloaded: keep nothing for a change
     added_lines: list[str] = []  # the new documents' own lines, for a change to the Oxigraph store
-    # One stream over every document, in export order, into every output.
-    order = sorted(plan.kept.items(), key=lambda item: (Path(item[1]).name, item[0]))
-    rdf, pg, csv = RdfMerge(), GraphBuilder(load_thesaurus()), CsvExport(out / "export")
+    rdf, csv = RdfMerge(), CsvExport(out / "export")
     try:
         with open_atomic(out / NT_FILE) as nt:
             for doc_id, path in order:
-                entry = read_entry(out, doc_id)
-                if entry is None or entry.extraction.document.path != path:  # lost or stale: extract it now
-                    _start_worker(str(out), max_bytes)
-                    redo = _extract_file(path)
-                    entry = read_entry(out, doc_id) if redo.doc_id == doc_id else None
-                    if entry is None:
-                        raise ExtractError(f"{path}: its document {doc_id} changed or vanished during "
-                                           "the build; run `kg build` again")
+                entry = _entry(out, doc_id, path, max_bytes)
                 ex = entry.extraction
-                _write_text(out, ex.document)
-                pg.add(ex)
                 csv.add(ex)
                 local = rdf.add(entry.rdf)
                 if doc_id in added:
@@ -391,7 +445,7 @@ def _write_outputs(out: Path, plan: _Plan, report: BuildReport, lap: float, *, l
     for stale in set(RDF_FORMATS) - set(rdf_formats):  # a file from an earlier build would disagree
         (out / RDF_FORMATS[stale]).unlink(missing_ok=True)
     lap = report.lap("ttl/jsonld", lap)
-    change = _oxigraph_change(out, last, plan.kept, added_lines, rest) if may_change else None
+    change = _oxigraph_change(out, last, kept, added_lines, rest) if may_change else None
     del added_lines
     forget_shared(out)  # from here until write_shared, the store matches no kept block
     if change is None:
@@ -399,28 +453,58 @@ def _write_outputs(out: Path, plan: _Plan, report: BuildReport, lap: float, *, l
     else:
         update_oxigraph(out, remove=change[0], add=change[1])
         report.updated.append("oxigraph")
-    report.stores["oxigraph"] = _state_token(plan.kept, rest)
+    report.stores["oxigraph"] = _state_token(kept, rest)
     write_shared(out, report.stores["oxigraph"], rest)
     del rest
-    lap = report.lap("oxigraph", lap)
-    graph = pg.finish()
-    report.rows = sum(graph.counts().values())
-    lap = report.lap("tables", lap)
-    write_ladybug(graph, out / LADYBUG_FILE)
-    lap = report.lap("ladybug", lap)
-    nx_graph = to_networkx(graph)
-    write_networkx(graph, out, graph=nx_graph)
-    del graph
-    lap = report.lap("networkx", lap)
-    kept = {f"{doc_id}.txt" for doc_id in plan.kept}
-    for stale_text in (out / "documents").glob("*.txt") if (out / "documents").is_dir() else ():
-        if stale_text.name not in kept:  # a text from an earlier build of other input: it would mislead
-            stale_text.unlink()
-    if incremental and indexed_documents(out, last.fingerprint) & plan.kept.keys():
-        report.updated.append("precedents")
-    write_precedent_index(out, graph=nx_graph, stamp=last.fingerprint, reuse=incremental)
-    del nx_graph
-    return report.lap("precedents", lap)
+    return report.lap("oxigraph", lap)
+
+
+@dataclass(frozen=True, slots=True)
+class _GraphDone:
+    """What writing the property graph's stores did."""
+
+    rows: int
+    stages: dict[str, float]
+    updated: list[str]
+
+
+def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: int | None, stamp: str,
+                            incremental: bool) -> _GraphDone:
+    """Write the property graph's stores: LadybugDB, networkx, the precedent index."""
+    from kg.graph import GraphBuilder
+    from kg.research.precedent_index import indexed_documents, write_precedent_index
+    from kg.stores.ladybug import LADYBUG_FILE, write_ladybug
+    from kg.stores.networkx import to_networkx, write_networkx
+
+    stages: dict[str, float] = {}
+    updated: list[str] = []
+
+    def lap(stage: str, since: float) -> float:
+        now = time.perf_counter()
+        stages[stage] = now - since
+        return now
+
+    with _no_cycle_collection():
+        since = time.perf_counter()
+        pg = GraphBuilder(load_thesaurus())
+        for doc_id, path in order:
+            pg.add(_entry(out, doc_id, path, max_bytes).extraction)
+        since = lap("graph", since)
+        graph = pg.finish()
+        del pg
+        rows = sum(graph.counts().values())
+        since = lap("tables", since)
+        write_ladybug(graph, out / LADYBUG_FILE)
+        since = lap("ladybug", since)
+        nx_graph = to_networkx(graph)
+        write_networkx(graph, out, graph=nx_graph)
+        del graph
+        since = lap("networkx", since)
+        if incremental and indexed_documents(out, stamp) & dict(order).keys():
+            updated.append("precedents")
+        write_precedent_index(out, graph=nx_graph, stamp=stamp, reuse=incremental)
+        lap("precedents", since)
+    return _GraphDone(rows, stages, updated)
 
 
 #: Change a store in place while at most this many documents, or this share of them, came or
@@ -553,8 +637,8 @@ def build(
 
     lap = report.lap("extract", lap)
     with _no_cycle_collection():
-        lap = _write_outputs(out, plan, report, lap, last=manifest, incremental=incremental, max_bytes=max_bytes,
-                             rdf_formats=list(rdf_formats))
+        lap = _write_outputs(out, plan, report, lap, last=manifest, incremental=incremental, jobs=jobs,
+                             max_bytes=max_bytes, rdf_formats=list(rdf_formats))
     if site is None and report.loaded > SITE_MAX_DOCUMENTS:
         site = False
         report.notes.append(
