@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 from dataclasses import replace
 from pathlib import Path
 
+import networkx as nx
 import pandas as pd
 import pytest
 
@@ -102,6 +104,9 @@ def test_networkx_round_trips_through_node_link_json(seed_graph: PropertyGraph, 
     first = path.read_bytes()
     write_networkx(seed_graph, tmp_path)
     assert path.read_bytes() == first
+    # streamed in batches, byte for byte what one json.dumps of node_link_data writes
+    whole = json.dumps(nx.node_link_data(g, edges="edges"), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert first == (whole + "\n").encode("utf-8")
 
 
 def test_read_networkx_without_a_graph_says_how_to_make_one(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -88,36 +89,46 @@ def to_networkx(pg: PropertyGraph) -> nx.MultiDiGraph:
     return graph
 
 
-def write_networkx(pg: PropertyGraph, out_dir: Path, *, graph: nx.MultiDiGraph | None = None) -> Path:
+def write_networkx(pg: PropertyGraph | None, out_dir: Path, *, graph: nx.MultiDiGraph | None = None) -> Path:
     """Write ``out_dir/graph.networkx.json``: the node-link JSON of :func:`to_networkx`.
 
     Parameters
     ----------
-    pg : the property graph of :func:`kg.graph.build_graph`
+    pg : the property graph of :func:`kg.graph.build_graph`; ``None`` when ``graph`` is given
     out_dir : the output folder; made when missing
     graph : ``to_networkx(pg)``, when the caller has made it already (``kg build`` reuses it
-        for the precedent index)
+        for the precedent index, and frees the tables first)
 
     Returns
     -------
     Path
         The file written.
     """
-    data = nx.node_link_data(graph if graph is not None else to_networkx(pg), edges="edges")
+    if graph is None and pg is None:
+        raise TypeError("write_networkx needs the property graph or its networkx graph")
+    g = graph if graph is not None else to_networkx(pg)  # type: ignore[arg-type]
+    # The bytes of json.dumps(nx.node_link_data(g, edges="edges"), sort_keys=True, …), made a
+    # batch of nodes or edges at a time: the whole list of dicts would be another copy of the graph.
+    parts: dict[str, object] = {
+        "directed": g.is_directed(), "multigraph": True, "graph": g.graph,
+        "nodes": ({**attrs, "id": node} for node, attrs in g.nodes(data=True)),
+        "edges": ({**attrs, "source": u, "target": v, "key": k} for u, v, k, attrs in g.edges(keys=True, data=True)),
+    }
     path = Path(out_dir) / NETWORKX_FILE
     encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    with open_atomic(path) as fh:  # streamed, as json.dumps would write it: the whole text would double memory
+    with open_atomic(path) as fh:
         fh.write(b"{")
-        for i, key in enumerate(sorted(data)):
-            fh.write(f"{',' if i else ''}{encoder.encode(key)}:".encode("utf-8"))
-            value = data[key]
-            if not isinstance(value, list):
-                fh.write(encoder.encode(value).encode("utf-8"))
+        for i, key in enumerate(sorted(parts)):
+            fh.write(f"{',' if i else ''}{encoder.encode(key)}:".encode())
+            value = parts[key]
+            if not isinstance(value, Iterator):
+                fh.write(encoder.encode(value).encode())
                 continue
             fh.write(b"[")
-            for start in range(0, len(value), 10_000):  # the C encoder, a batch at a time
-                batch = encoder.encode(value[start:start + 10_000])[1:-1]
-                fh.write(f"{',' if start else ''}{batch}".encode("utf-8"))
+            first = True
+            while batch := list(islice(value, 10_000)):  # the C encoder, a batch at a time
+                fh.write(f"{'' if first else ','}{encoder.encode(batch)[1:-1]}".encode())
+                first = False
             fh.write(b"]")
         fh.write(b"}\n")
     return path
