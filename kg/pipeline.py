@@ -496,8 +496,8 @@ def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: 
         since = lap("tables", since)
         write_ladybug(graph, out / LADYBUG_FILE)
         since = lap("ladybug", since)
-        nx_graph = to_networkx(graph, release=True)  # each table freed once converted: at 100k each is ~3 GB
-        del graph
+        nx_graph = to_networkx(graph)
+        del graph  # the tables, before the JSON is written: at 100,000 documents each is ~3 GB
         write_networkx(None, out, graph=nx_graph)
         since = lap("networkx", since)
         if incremental and indexed_documents(out, stamp) & dict(order).keys():

@@ -95,15 +95,6 @@ def test_networkx_has_the_nodes_and_edges_of_the_tables(seed_graph: PropertyGrap
     assert parallel and all(key.startswith("ADOPTED:") for key in parallel)
 
 
-def test_to_networkx_releasing_the_tables_gives_the_same_graph(seed_graph: PropertyGraph) -> None:
-    tables = PropertyGraph(nodes=dict(seed_graph.nodes), edges=dict(seed_graph.edges), skipped={})
-    released = to_networkx(tables, release=True)
-    assert (tables.nodes, tables.edges) == ({}, {})  # every table dropped once it was converted
-    kept = to_networkx(seed_graph)
-    assert dict(released.nodes(data=True)) == dict(kept.nodes(data=True))
-    assert list(released.edges(keys=True, data=True)) == list(kept.edges(keys=True, data=True))
-
-
 def test_networkx_round_trips_through_node_link_json(seed_graph: PropertyGraph, tmp_path: Path) -> None:
     path = write_networkx(seed_graph, tmp_path)
     assert path == tmp_path / NETWORKX_FILE

@@ -63,14 +63,12 @@ def _records(table: pd.DataFrame) -> Iterator[dict[str, Any]]:
         yield dict(zip(names, row, strict=True))
 
 
-def to_networkx(pg: PropertyGraph, *, release: bool = False) -> nx.MultiDiGraph:
+def to_networkx(pg: PropertyGraph) -> nx.MultiDiGraph:
     """The property graph as a ``MultiDiGraph`` (see the module docstring for its shape).
 
     Parameters
     ----------
     pg : the property graph of :func:`kg.graph.build_graph`
-    release : drop each table from ``pg`` once it is in the graph, so that the tables and
-        the graph are never both whole in memory (``kg build``, when nothing else needs them)
 
     Returns
     -------
@@ -78,19 +76,15 @@ def to_networkx(pg: PropertyGraph, *, release: bool = False) -> nx.MultiDiGraph:
         Nodes and edges in table order, so the same graph gives the same iteration order.
     """
     graph = nx.MultiDiGraph()
-    for label in list(pg.nodes):
-        table = pg.nodes.pop(label) if release else pg.nodes[label]
+    for label, table in pg.nodes.items():
         graph.add_nodes_from((row.pop("id"), {"kind": label, **row}) for row in _records(table))
-        del table
-    for kind in list(pg.edges):
-        table = pg.edges.pop(kind) if release else pg.edges[kind]
+    for kind, table in pg.edges.items():
         repeats: dict[tuple[str, str], int] = {}
         edges = []
         for row in _records(table):
             src, dst = row.pop("src"), row.pop("dst")
             n = repeats[src, dst] = repeats.get((src, dst), -1) + 1
             edges.append((src, dst, f"{kind}:{n}" if n else kind, {"type": kind, **row}))
-        del table
         graph.add_edges_from(edges)
     return graph
 
