@@ -601,8 +601,9 @@ def build(
     incremental : reuse what the last build into ``out_dir`` extracted from unchanged
         files (``manifest.json`` and ``cache/``); ``False`` extracts everything again
 
-    Every store is then written from all documents, cached and new alike, in one stream,
-    so the outputs are the same as a full rebuild's.
+    Every file is then written from all documents, cached and new alike, in export order,
+    and the Oxigraph store and precedent index are changed to match or written anew, so
+    the outputs are the same as a full rebuild's.
     """
     from kg.cache import prune_entries, write_manifest
 
