@@ -191,6 +191,20 @@ def test_store_changed_by_a_build_that_stopped_before_its_manifest_is_reloaded(t
     assert_same_graph(out, tmp_path / "fresh")
 
 
+def test_store_open_for_queries_in_this_process_is_still_changed_in_place(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    build([corpus], out, site=False)
+    ask = "SELECT ?d WHERE { ?d a gk:Document }"
+    before = set(query_sparql(out, ask)["d"])  # keeps a read-only handle open, as a notebook would
+    victim = sorted(corpus.glob("*.txt"))[0]
+    victim.write_text(victim.read_text(encoding="utf-8") + "\n我市全面推行“网格化管理”。\n", encoding="utf-8")
+    again = build([corpus], out, site=False)
+    assert "oxigraph" in again.updated
+    after = set(query_sparql(out, ask)["d"])
+    assert len(after) == len(before) and len(after - before) == 1  # the edited document has a new doc_id
+
+
 def test_renamed_file_is_extracted_again_under_its_new_name(tmp_path: Path) -> None:
     corpus = _corpus(tmp_path / "in")
     build([corpus], tmp_path / "out", site=False)
