@@ -101,12 +101,12 @@ def _labels(attrs: dict[str, Any]) -> list[str]:
     return sorted({label for label in (attrs.get("label"), *alt.split("|")) if label})
 
 
-def _within(graph: nx.MultiDiGraph, place: str) -> set[str]:
-    """``place`` and every place its ``WITHIN`` chain reaches."""
+def _within(parents: dict[str, list[str]], place: str) -> set[str]:
+    """``place`` and every place its ``WITHIN`` chain reaches (``parents``: place → the places it is within)."""
     found, todo = {place}, [place]
     while todo:
-        for _, parent, kind in graph.out_edges(todo.pop(), data="type"):
-            if kind == "WITHIN" and parent not in found:
+        for parent in parents.get(todo.pop(), ()):
+            if parent not in found:
                 found.add(parent)
                 todo.append(parent)
     return found
@@ -117,6 +117,11 @@ def _features(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, str]]:
     nodes = graph.nodes
     doc_of = {node: attrs["doc_id"] for node, attrs in graph.nodes(data=True) if attrs.get("kind") == "Document"}
     doc_ids = set(doc_of.values())
+    # WITHIN edges first: following them through out_edges would walk a city's every ADOPTED edge too
+    parents: dict[str, list[str]] = {}
+    for src, dst, kind in graph.edges(data="type"):
+        if kind == "WITHIN":
+            parents.setdefault(src, []).append(dst)
     areas: dict[str, set[str]] = {}
     for src, dst, edge in graph.edges(data=True):
         kind = edge.get("type")
@@ -131,7 +136,7 @@ def _features(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, str]]:
         elif kind in ("MENTIONS", "JURISDICTION") and nodes[dst].get("kind") == "Place":
             yield doc_of[src], "place", dst, nodes[dst].get("label") or ""
             if dst not in areas:
-                areas[dst] = _within(graph, dst)
+                areas[dst] = _within(parents, dst)
             for area in areas[dst]:
                 yield doc_of[src], "area", area, nodes[area].get("label") or ""
         elif kind == "ISSUED_BY":
