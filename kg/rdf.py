@@ -85,9 +85,8 @@ _MEDIA = {"txt": "text/plain", "html": "text/html", "pdf": "application/pdf",
 
 _ESCAPE = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 #: IRIs of nodes only one document writes: its own, its evidence, adoptions and observations.
-_LOCAL = tuple(str(ID[kind]) for kind in ("doc", "evidence", "adoption", "obs"))
-#: The same, public: a line of :attr:`RdfPart.local` names one of them; a shared line never does.
-LOCAL_PREFIXES: tuple[str, ...] = _LOCAL
+#: A line of :attr:`RdfPart.local` names one of them; a shared line never does.
+LOCAL_PREFIXES: tuple[str, ...] = tuple(str(ID[kind]) for kind in ("doc", "evidence", "adoption", "obs"))
 
 
 def _nt_term(term: Node) -> str:
@@ -143,7 +142,7 @@ class _DocSink:
     def add(self, triple: tuple[Node, Node, Node]) -> None:
         s, _, o = triple
         # str.startswith: rdflib's Identifier.startswith takes no tuple of prefixes
-        own = str.startswith(s, _LOCAL) or (isinstance(o, URIRef) and str.startswith(o, _LOCAL))
+        own = str.startswith(s, LOCAL_PREFIXES) or (isinstance(o, URIRef) and str.startswith(o, LOCAL_PREFIXES))
         (self.local if own else self.shared).add(nt_line(triple))
 
     def add_line(self, line: str) -> None:
