@@ -100,6 +100,32 @@ def test_oxigraph_failed_rebuild_keeps_old_store(graph_copy):
     assert not list(graph_copy.glob(f".{STORE_DIR}.*"))
 
 
+def test_oxigraph_loaded_in_small_blocks_holds_the_same_triples(seed_graph, graph_copy):
+    size = (graph_copy / "graph.nt").stat().st_size
+    write_oxigraph(graph_copy, block=4096)  # the seeds' graph.nt in hundreds of blocks
+    assert size > 100 * 4096
+    every = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    blocks, whole = query_sparql(graph_copy, every), query_sparql(seed_graph, every)
+    assert len(blocks) == len(whole) == triple_count(seed_graph)
+    assert set(blocks.itertuples(index=False)) == set(whole.itertuples(index=False))
+
+
+def test_oxigraph_bad_line_in_a_later_block_names_where_and_keeps_old_store(graph_copy):
+    write_oxigraph(graph_copy)
+    count = triple_count(graph_copy)
+    source = graph_copy / "graph.nt"
+    lines = source.read_bytes().splitlines(keepends=True)
+    bad = len(lines) // 2
+    lines[bad] = b"<https://w3id.org/govkg/id/doc/x> a \n"
+    source.write_bytes(b"".join(lines))
+    with pytest.raises(StoreError, match=r"; line 1 there is line \d+ of the file\); rebuild") as caught:
+        write_oxigraph(graph_copy, block=4096)
+    first = int(caught.value.args[0].rsplit("line 1 there is line ", 1)[1].split(" ")[0])
+    assert 1 < first <= bad + 1  # the block that holds the bad line, not the file's start
+    assert triple_count(graph_copy) == count
+    assert not list(graph_copy.glob(f".{STORE_DIR}.*"))
+
+
 def test_oxigraph_write_without_graph_nt_names_the_fix(tmp_path):
     with pytest.raises(StoreError) as caught:
         write_oxigraph(tmp_path)
