@@ -8,8 +8,10 @@ A graph folder keeps two things for the next build of the same inputs:
   read again; any other is read and hashed.
 - ``cache/<aa>/<doc_id>.pickle.z`` holds one document's :class:`CacheEntry`: its
   :class:`~kg.records.Extraction` and its share of the RDF graph
-  (:class:`~kg.rdf.RdfPart`), pickled and compressed. A document whose ``doc_id`` and
-  file are unchanged is not extracted again.
+  (:class:`~kg.rdf.RdfPart`), each pickled and compressed on its own, so that the
+  property graph's half of a build reads the extraction without the RDF lines (five
+  sixths of the bytes): :func:`read_extraction`. A document whose ``doc_id`` and file are
+  unchanged is not extracted again.
 - ``cache/shared.nt`` holds the lines of ``graph.nt`` no one document owns (the merged
   names of places and agencies, the thesaurus …) as the Oxigraph store holds them, under
   a token the manifest repeats (:func:`write_shared`). With them and the cached lines of
@@ -39,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import struct
 import sys
 import zlib
 from collections.abc import Iterable
@@ -52,14 +55,15 @@ from kg.rdf import RdfPart
 from kg.records import Extraction
 
 __all__ = ["CACHE_DIR", "MANIFEST", "SHARED_FILE", "CacheEntry", "FileState", "Manifest", "code_fingerprint",
-           "entry_path", "forget_shared", "prune_entries", "read_entry", "read_manifest", "read_shared", "write_entry",
+           "entry_path", "forget_shared", "prune_entries", "read_entry", "read_extraction", "read_manifest", "read_shared", "write_entry",
            "write_manifest", "write_shared"]
 
 #: The manifest's file name in a graph folder.
 MANIFEST = "manifest.json"
 #: The cache's folder in a graph folder.
 CACHE_DIR = "cache"
-_FORMAT = 2  # bump when CacheEntry or the manifest change shape
+_FORMAT = 3  # bump when CacheEntry, its file or the manifest change shape
+_LENGTH = struct.Struct("<Q")  # an entry file: the length of the extraction's part, the part, the RDF part
 #: The shared lines of ``graph.nt``, kept for the next build's change to the Oxigraph store.
 SHARED_FILE = "shared.nt"
 _TOKEN = "# govkg store token "
@@ -139,25 +143,71 @@ def entry_path(out_dir: Path | str, doc_id: str) -> Path:
     return Path(out_dir) / CACHE_DIR / doc_id[:2] / f"{doc_id}.pickle.z"
 
 
+def _pack(value: object) -> bytes:
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
 def write_entry(out_dir: Path | str, entry: CacheEntry) -> Path:
     """Store ``entry``: atomically, without fsync (a crash loses a cache entry, never a graph)."""
     path = entry_path(out_dir, entry.extraction.document.doc_id)
-    payload = zlib.compress(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    extraction = _pack(entry.extraction)
     with open_atomic(path, durable=False) as fh:
-        fh.write(payload)
+        fh.write(_LENGTH.pack(len(extraction)) + extraction + _pack(entry.rdf))
     return path
 
 
-def read_entry(out_dir: Path | str, doc_id: str) -> CacheEntry | None:
-    """The cache entry of ``doc_id``, or ``None`` when it is missing or unreadable."""
+#: What reading a damaged or foreign entry may raise; such an entry counts as missing.
+_UNREADABLE = (OSError, zlib.error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
+               ValueError, IndexError, struct.error)
+
+
+def _parts(out_dir: Path | str, doc_id: str, *, rdf: bool) -> tuple[object, object] | None:
+    """The unpickled extraction and (when ``rdf``) RDF part of an entry file, or ``None``."""
     try:
-        entry = pickle.loads(zlib.decompress(entry_path(out_dir, doc_id).read_bytes()))  # noqa: S301 (our own cache)
-    except (OSError, zlib.error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
-            ValueError):
+        data = entry_path(out_dir, doc_id).read_bytes()  # small: the cost is in unpacking, not reading
+        (length,) = _LENGTH.unpack_from(data)
+        start, end = _LENGTH.size, _LENGTH.size + length
+        if end > len(data):
+            return None
+        return (pickle.loads(zlib.decompress(data[start:end])),  # noqa: S301 (our own cache)
+                pickle.loads(zlib.decompress(data[end:])) if rdf else None)  # noqa: S301
+    except _UNREADABLE:
         return None
-    if not isinstance(entry, CacheEntry) or entry.extraction.document.doc_id != doc_id:
+
+
+def read_extraction(out_dir: Path | str, doc_id: str) -> Extraction | None:
+    """The cached extraction of ``doc_id`` alone, or ``None`` when it is missing or unreadable."""
+    parts = _parts(out_dir, doc_id, rdf=False)
+    if parts is None or not isinstance(parts[0], Extraction) or parts[0].document.doc_id != doc_id:
         return None
-    return entry
+    return parts[0]
+
+
+def read_entry(out_dir: Path | str, doc_id: str) -> CacheEntry | None:
+    """The cache entry of ``doc_id``, or ``None`` when it is missing or unreadable.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from kg.records import Document, DocumentMeta
+    >>> from kg.rdf import RdfPart, RdfState
+    >>> out = Path(tempfile.mkdtemp())
+    >>> doc = Document(doc_id="d1", source="a.txt", path="a.txt", format="txt", encoding="utf-8", text="文")
+    >>> ex = Extraction(document=doc, meta=DocumentMeta(), place=None)
+    >>> path = write_entry(out, CacheEntry(ex, RdfPart("d1", "<a> <b> <c> .\\n", (), RdfState())))
+    >>> read_entry(out, "d1").rdf.local, read_extraction(out, "d1") == ex
+    ('<a> <b> <c> .\\n', True)
+    >>> _ = path.write_bytes(path.read_bytes()[:-5])  # a cut-off file counts as missing
+    >>> read_entry(out, "d1") is None, read_entry(out, "d2") is None
+    (True, True)
+    """
+    parts = _parts(out_dir, doc_id, rdf=True)
+    if parts is None:
+        return None
+    extraction, rdf = parts
+    if not isinstance(extraction, Extraction) or extraction.document.doc_id != doc_id or not isinstance(rdf, RdfPart):
+        return None
+    return CacheEntry(extraction, rdf)
 
 
 def write_shared(out_dir: Path | str, token: str, lines: Iterable[str]) -> Path:

@@ -352,13 +352,23 @@ def _entry(out: Path, doc_id: str, path: str, max_bytes: int | None) -> CacheEnt
     return entry
 
 
+def _extraction(out: Path, doc_id: str, path: str, max_bytes: int | None) -> Extraction:
+    """The cached extraction of one kept document, without its RDF part; as :func:`_entry`."""
+    from kg.cache import read_extraction
+
+    ex = read_extraction(out, doc_id)
+    if ex is None or ex.document.path != path:
+        return _entry(out, doc_id, path, max_bytes).extraction
+    return ex
+
+
 def _texts(out: Path, order: list[tuple[str, str]], max_bytes: int | None) -> None:
     """Make ``documents/`` hold the text of every kept document, and only those."""
     folder = out / "documents"
     have = {p.name for p in folder.glob("*.txt")} if folder.is_dir() else set()
     for doc_id, path in order:
         if f"{doc_id}.txt" not in have:  # extracted by an earlier build whose texts were removed since
-            _write_text(out, _entry(out, doc_id, path, max_bytes).extraction.document)
+            _write_text(out, _extraction(out, doc_id, path, max_bytes).document)
     kept = {f"{doc_id}.txt" for doc_id, _ in order}
     for name in sorted(have - kept):  # a text from an earlier build of other input: it would mislead
         (folder / name).unlink()
@@ -488,7 +498,7 @@ def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: 
         since = time.perf_counter()
         pg = GraphBuilder(load_thesaurus())
         for doc_id, path in order:
-            pg.add(_entry(out, doc_id, path, max_bytes).extraction)
+            pg.add(_extraction(out, doc_id, path, max_bytes))
         since = lap("graph", since)
         graph = pg.finish()
         del pg

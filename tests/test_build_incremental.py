@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg.cache import MANIFEST, entry_path
+from kg.cache import MANIFEST, entry_path, read_entry, read_extraction
 from kg.cli import main
 from kg.pipeline import build
 from kg.stores.ladybug import LADYBUG_FILE, read_ladybug
@@ -164,12 +164,19 @@ def test_changed_code_fingerprint_extracts_everything_again(tmp_path: Path) -> N
     assert (again.extracted, again.reused) == (first.loaded, 0)
 
 
-def test_unreadable_cache_entry_is_extracted_again(tmp_path: Path) -> None:
+@pytest.mark.parametrize("damage", ["garbage", "rdf part cut off"])
+def test_unreadable_cache_entry_is_extracted_again(tmp_path: Path, damage: str) -> None:
     corpus = _corpus(tmp_path / "in")
     build([corpus], tmp_path / "out", site=False)
     build([corpus], tmp_path / "fresh", site=False, incremental=False)
     victim = sorted((tmp_path / "out" / "cache").rglob("*.pickle.z"))[0]
-    victim.write_bytes(b"not a cache entry")
+    doc_id = victim.name.removesuffix(".pickle.z")
+    if damage == "garbage":
+        victim.write_bytes(b"not a cache entry")
+    else:  # the extraction still reads; the entry as a whole does not
+        victim.write_bytes(victim.read_bytes()[:-5])
+        assert read_extraction(tmp_path / "out", doc_id) is not None
+        assert read_entry(tmp_path / "out", doc_id) is None
     again = build([corpus], tmp_path / "out", site=False)
     assert not again.failures
     assert_same_graph(tmp_path / "out", tmp_path / "fresh")
