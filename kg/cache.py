@@ -170,7 +170,7 @@ def _parts(out_dir: Path | str, doc_id: str, *, rdf: bool) -> tuple[object, obje
         if end > len(data):
             return None
         return (pickle.loads(zlib.decompress(data[start:end])),  # noqa: S301 (our own cache)
-                pickle.loads(zlib.decompress(data[end:])) if rdf else None)  # noqa: S301
+                pickle.loads(zlib.decompress(data[end:])) if rdf else None)
     except _UNREADABLE:
         return None
 
