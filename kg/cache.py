@@ -55,8 +55,8 @@ from kg.rdf import RdfPart
 from kg.records import Extraction
 
 __all__ = ["CACHE_DIR", "MANIFEST", "SHARED_FILE", "CacheEntry", "FileState", "Manifest", "code_fingerprint",
-           "entry_path", "forget_shared", "prune_entries", "read_entry", "read_extraction", "read_manifest", "read_shared", "write_entry",
-           "write_manifest", "write_shared"]
+           "entry_path", "forget_shared", "prune_entries", "read_entry", "read_extraction", "read_manifest",
+           "read_shared", "write_entry", "write_manifest", "write_shared"]
 
 #: The manifest's file name in a graph folder.
 MANIFEST = "manifest.json"
