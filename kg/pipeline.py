@@ -484,7 +484,7 @@ def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: 
     from kg.graph import GraphBuilder
     from kg.research.precedent_index import indexed_documents, write_precedent_index
     from kg.stores.ladybug import LADYBUG_FILE, write_ladybug
-    from kg.stores.networkx import to_networkx, write_networkx
+    from kg.stores.networkx import write_networkx
 
     stages: dict[str, float] = {}
     updated: list[str] = []
@@ -506,13 +506,11 @@ def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: 
         since = lap("tables", since)
         write_ladybug(graph, out / LADYBUG_FILE)
         since = lap("ladybug", since)
-        nx_graph = to_networkx(graph)
-        del graph  # the tables, before the JSON is written: at 100,000 documents each is ~3 GB
-        write_networkx(None, out, graph=nx_graph)
+        write_networkx(graph, out)  # from the tables: no networkx graph is made
         since = lap("networkx", since)
         if incremental and indexed_documents(out, stamp) & dict(order).keys():
             updated.append("precedents")
-        write_precedent_index(out, graph=nx_graph, stamp=stamp, reuse=incremental)
+        write_precedent_index(out, graph=graph, stamp=stamp, reuse=incremental)
         lap("precedents", since)
     return _GraphDone(rows, stages, updated)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 from collections import defaultdict
 from pathlib import Path
@@ -276,6 +277,30 @@ def test_precedents_index_is_replaced_atomically_and_a_rebuild_answers_afresh(se
     with pytest.raises(StoreError):
         write_precedent_index(out)
     assert digest(out / PRECEDENT_FILE) == before and not list(out.glob(f".{PRECEDENT_FILE}.*"))
+
+
+def test_precedents_index_from_the_tables_equals_the_one_from_the_networkx_file(seeds_graph: Path,
+                                                                              tmp_path: Path) -> None:
+    """kg build writes the index from its tables; written again from graph.networkx.json, it holds the same rows."""
+    copy = tmp_path / "kg-out"
+    shutil.copytree(seeds_graph, copy)
+    (copy / PRECEDENT_FILE).unlink()
+    write_precedent_index(copy, stamp="again", reuse=False)
+
+    def rows(graph: Path) -> dict[str, list[tuple[object, ...]]]:
+        db = sqlite3.connect(graph / PRECEDENT_FILE)
+        try:
+            return {name: sorted(db.execute(sql)) for name, sql in (
+                ("documents", "SELECT * FROM documents"), ("features", "SELECT * FROM features"),
+                ("labels", "SELECT * FROM labels"), ("passages", "SELECT text, doc_id, start, end FROM passages"),
+                ("meta", "SELECT name, value FROM meta WHERE name <> 'stamp'"))}
+        finally:
+            db.close()
+
+    built, again = rows(seeds_graph), rows(copy)
+    assert built == again
+    assert {kind for _, kind, _, _ in built["features"]} >= {"mechanism", "policy", "place", "area", "issuer"}
+    assert len(built["documents"]) == 5 and len(built["passages"]) > 100
 
 
 # ---------------------------------------------------------------- the command

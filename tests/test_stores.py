@@ -104,9 +104,20 @@ def test_networkx_round_trips_through_node_link_json(seed_graph: PropertyGraph, 
     first = path.read_bytes()
     write_networkx(seed_graph, tmp_path)
     assert path.read_bytes() == first
-    # streamed in batches, byte for byte what one json.dumps of node_link_data writes
-    whole = json.dumps(nx.node_link_data(g, edges="edges"), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # streamed in batches, byte for byte what one json.dumps writes
+    data = json.loads(first)
+    whole = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     assert first == (whole + "\n").encode("utf-8")
+    # node_link_data's values, written from the tables: its nodes in its order, its edges in the
+    # order to_networkx added them (each type's table in turn)
+    expected = nx.node_link_data(g, edges="edges")
+    assert {k: v for k, v in data.items() if k != "edges"} == {k: v for k, v in expected.items() if k != "edges"}
+    def canonical(edge: dict[str, object]) -> str:
+        return json.dumps(edge, sort_keys=True)
+
+    assert sorted(data["edges"], key=canonical) == sorted(expected["edges"], key=canonical)
+    assert [edge["type"] for edge in data["edges"]] == [kind for kind, table in seed_graph.edges.items()
+                                                        for _ in range(len(table))]
 
 
 def test_read_networkx_without_a_graph_says_how_to_make_one(tmp_path: Path) -> None:

@@ -1,9 +1,9 @@
 """The precedent index: a SQLite FTS5 full-text index of the documents, with their graph features.
 
 :func:`write_precedent_index` reads what ``kg build`` wrote into a graph folder — the clean
-texts ``documents/<doc_id>.txt`` and the networkx projection ``graph.networkx.json`` — and
-writes ``precedents.sqlite`` beside them, which :func:`kg.research.precedents.find_precedents`
-searches. The file holds:
+texts ``documents/<doc_id>.txt``, and the graph: the tables ``kg build`` holds, or the
+networkx projection ``graph.networkx.json`` — and writes ``precedents.sqlite`` beside
+them, which :func:`kg.research.precedents.find_precedents` searches. The file holds:
 
 ``passages``
     An FTS5 table with the ``trigram`` tokenizer (every three characters are a token, so
@@ -40,14 +40,17 @@ import re
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from kg.errors import StoreError
-from kg.stores.networkx import read_networkx
+from kg.graph import PropertyGraph
+from kg.stores.networkx import node_items, read_networkx
 from kg.thesaurus import norm_label
 
 __all__ = ["FEATURE_KINDS", "INDEX_VERSION", "PRECEDENT_FILE", "indexed_documents", "split_passages",
@@ -96,7 +99,7 @@ def split_passages(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _labels(attrs: dict[str, Any]) -> list[str]:
+def _labels(attrs: Mapping[str, Any]) -> list[str]:
     alt = attrs.get("alt_labels") or ""
     return sorted({label for label in (attrs.get("label"), *alt.split("|")) if label})
 
@@ -112,48 +115,81 @@ def _within(parents: dict[str, list[str]], place: str) -> set[str]:
     return found
 
 
-def _features(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, str]]:
+@dataclass(frozen=True)
+class _Graph:
+    """What the index reads of a graph: node id → attributes (``kind`` among them), and
+    ``(source, target, type, doc_id)`` per edge (``doc_id`` ``None`` on a type without one)."""
+
+    nodes: Mapping[str, Mapping[str, Any]]
+    edges: list[tuple[str, str, str, str | None]]
+
+    @classmethod
+    def of(cls, graph: nx.MultiDiGraph | PropertyGraph) -> _Graph:
+        if isinstance(graph, nx.MultiDiGraph):
+            return cls(graph.nodes, [(src, dst, attrs.get("type"), attrs.get("doc_id"))
+                                     for src, dst, attrs in graph.edges(data=True)])
+        edges: list[tuple[str, str, str, str | None]] = []
+        for kind, table in graph.edges.items():
+            doc_ids = table["doc_id"].tolist() if "doc_id" in table else repeat(None)
+            edges.extend(zip(table["src"].tolist(), table["dst"].tolist(), repeat(kind), doc_ids))
+        return cls(dict(node_items(graph, labels=_READ_LABELS, columns=_READ_COLUMNS)), edges)
+
+
+#: The nodes and attributes the index reads; of a property graph, only these are taken (at
+#: 10,000 documents, 0.17 s instead of 0.41 s for every node's every column).
+_READ_LABELS = ("Document", "Agency", "Place", "Mechanism", "Policy", "Proposal")
+_READ_COLUMNS = ("label", "alt_labels", "title", "canonical_id", "doc_id", "source", "issuer", "published",
+                 "doc_type")
+
+
+_NONE: Mapping[str, Any] = {}
+
+
+def _features(graph: _Graph) -> Iterator[tuple[str, str, str, str | None]]:
     """``(doc_id, kind, key, label)`` for every graph feature of every document."""
     nodes = graph.nodes
-    doc_of = {node: attrs["doc_id"] for node, attrs in graph.nodes(data=True) if attrs.get("kind") == "Document"}
+
+    def of(node: str) -> Mapping[str, Any]:  # an edge's end may have no row: networkx adds it bare
+        return nodes.get(node, _NONE)
+
+    doc_of = {node: attrs["doc_id"] for node, attrs in nodes.items() if attrs.get("kind") == "Document"}
     doc_ids = set(doc_of.values())
     # WITHIN edges first: following them through out_edges would walk a city's every ADOPTED edge too
     parents: dict[str, list[str]] = {}
-    for src, dst, kind in graph.edges(data="type"):
+    for src, dst, kind, _ in graph.edges:
         if kind == "WITHIN":
             parents.setdefault(src, []).append(dst)
     areas: dict[str, set[str]] = {}
-    for src, dst, edge in graph.edges(data=True):
-        kind = edge.get("type")
-        if kind == "ADOPTED" and edge.get("doc_id") in doc_ids:
-            canonical = nodes[dst].get("canonical_id") or dst
-            label = nodes[canonical].get("label") if canonical in nodes else nodes[dst].get("label")
-            yield edge["doc_id"], "mechanism", canonical, label or ""
+    for src, dst, kind, doc_id in graph.edges:
+        if kind == "ADOPTED" and doc_id is not None and doc_id in doc_ids:
+            canonical = of(dst).get("canonical_id") or dst
+            label = nodes[canonical].get("label") if canonical in nodes else of(dst).get("label")
+            yield doc_id, "mechanism", canonical, label or ""
         elif src not in doc_of:
             continue
         elif kind == "CITES":
-            yield doc_of[src], "policy", dst, nodes[dst].get("title") or nodes[dst].get("label") or ""
-        elif kind in ("MENTIONS", "JURISDICTION") and nodes[dst].get("kind") == "Place":
-            yield doc_of[src], "place", dst, nodes[dst].get("label") or ""
+            yield doc_of[src], "policy", dst, of(dst).get("title") or of(dst).get("label") or ""
+        elif kind in ("MENTIONS", "JURISDICTION") and of(dst).get("kind") == "Place":
+            yield doc_of[src], "place", dst, of(dst).get("label") or ""
             if dst not in areas:
                 areas[dst] = _within(parents, dst)
             for area in areas[dst]:
-                yield doc_of[src], "area", area, nodes[area].get("label") or ""
+                yield doc_of[src], "area", area, of(area).get("label") or ""
         elif kind == "ISSUED_BY":
-            yield doc_of[src], "issuer", dst, nodes[dst].get("label") or ""
-    by_label = {norm_label(label): attrs.get("canonical_id") or node for node, attrs in graph.nodes(data=True)
+            yield doc_of[src], "issuer", dst, of(dst).get("label") or ""
+    by_label = {norm_label(label): attrs.get("canonical_id") or node for node, attrs in nodes.items()
                 if attrs.get("kind") == "Mechanism" for label in _labels(attrs) if len(norm_label(label)) >= 2}
-    for src, dst, kind in graph.edges(data="type"):
+    for src, dst, kind, _ in graph.edges:
         if kind != "RESPONDS_TO" or src not in doc_of:
             continue
-        title = norm_label(nodes[dst].get("title") or "")
+        title = norm_label(of(dst).get("title") or "")
         for key in sorted({key for label, key in by_label.items() if label in title}):
             yield doc_of[src], "proposal_mechanism", key, nodes[key].get("label") if key in nodes else key
 
 
-def _name_rows(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, str]]:
+def _name_rows(graph: _Graph) -> Iterator[tuple[str, str, str, str]]:
     """``(kind, key, label, normalised label)`` for every name of a mechanism, policy or place."""
-    for node, attrs in graph.nodes(data=True):
+    for node, attrs in graph.nodes.items():
         kind = attrs.get("kind")
         if kind == "Mechanism":
             names, key, kind = _labels(attrs), attrs.get("canonical_id") or node, "mechanism"
@@ -168,30 +204,35 @@ def _name_rows(graph: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, str]]:
                 yield kind, key, name, norm_label(name)
 
 
-def _fill(db: sqlite3.Connection, graph_dir: Path, graph: nx.MultiDiGraph, *, have: set[str],
+def _fill(db: sqlite3.Connection, graph_dir: Path, graph: _Graph, *, have: set[str],
           stamp: str | None) -> int:
     """Write every table of the index into ``db``; the number of documents indexed.
 
     ``db`` is empty, or (``have`` not empty) a copy of an index whose passages of the
     documents ``have`` are kept: only the other documents' texts are read and split."""
-    doc_ids = {attrs["doc_id"] for _, attrs in graph.nodes(data=True) if attrs.get("kind") == "Document"}
+    doc_ids = {attrs["doc_id"] for attrs in graph.nodes.values() if attrs.get("kind") == "Document"}
+    features = sorted(set(_features(graph)))
     if have:
-        db.executescript("DELETE FROM meta; DELETE FROM documents; DELETE FROM features; DELETE FROM labels;"
+        db.executescript("DELETE FROM meta; DELETE FROM documents; DELETE FROM labels;"
                          "CREATE TEMP TABLE gone(doc_id TEXT PRIMARY KEY);")
         db.executemany("INSERT INTO gone VALUES (?)", [(doc_id,) for doc_id in sorted(have - doc_ids)])
         db.execute("DELETE FROM passages WHERE doc_id IN (SELECT doc_id FROM gone)")
         db.execute("DROP TABLE gone")
+        # the features' change only: at 10,000 documents, inserting all 0.49M rows again took 1.4 s
+        old, new = set(db.execute("SELECT doc_id, kind, key, label FROM features")), set(features)
+        db.executemany("DELETE FROM features WHERE doc_id = ? AND kind = ? AND key = ?",
+                       sorted(row[:3] for row in old - new))
+        db.executemany("INSERT INTO features VALUES (?, ?, ?, ?)", sorted(new - old))
     else:
         db.executescript(_SCHEMA)
-    features = sorted(set(_features(graph)))
-    db.executemany("INSERT INTO features VALUES (?, ?, ?, ?)", features)
+        db.executemany("INSERT INTO features VALUES (?, ?, ?, ?)", features)
     db.executemany("INSERT INTO labels VALUES (?, ?, ?, ?)", sorted(set(_name_rows(graph))))
     places: dict[str, set[str]] = {}
     for doc_id, kind, _, label in features:
         if kind == "place":
-            places.setdefault(doc_id, set()).add(label)
+            places.setdefault(doc_id, set()).add(label or "")
     count = 0
-    for _, attrs in sorted(graph.nodes(data=True), key=lambda item: item[0]):
+    for _, attrs in sorted(graph.nodes.items(), key=lambda item: item[0]):
         if attrs.get("kind") != "Document":
             continue
         doc_id = attrs["doc_id"]
@@ -234,14 +275,15 @@ def indexed_documents(graph_dir: str | Path, stamp: str | None) -> set[str]:
         return set()
 
 
-def write_precedent_index(graph_dir: str | Path, *, graph: nx.MultiDiGraph | None = None,
+def write_precedent_index(graph_dir: str | Path, *, graph: PropertyGraph | nx.MultiDiGraph | None = None,
                           stamp: str | None = None, reuse: bool = True) -> Path:
     """Write ``graph_dir/precedents.sqlite``, the index :func:`~kg.research.precedents.find_precedents` searches.
 
     Parameters
     ----------
     graph_dir : a folder ``kg build`` wrote (``documents/``, ``graph.networkx.json``)
-    graph : the networkx graph of that folder, when the caller has it; read from the folder if not
+    graph : the graph of that folder, when the caller has it: its property graph (``kg build``
+        passes its tables) or its networkx graph; read from the folder if not
     stamp : what made the clean texts (``kg build`` passes its code fingerprint). When the
         index there was written with the same stamp, the passages of the documents it
         already holds are kept (the file is copied and changed) and only new documents'
@@ -262,14 +304,13 @@ def write_precedent_index(graph_dir: str | Path, *, graph: nx.MultiDiGraph | Non
     --------
     >>> import tempfile
     >>> from kg.graph import build_graph
-    >>> from kg.stores.networkx import to_networkx
     >>> from kg.thesaurus import load_thesaurus
     >>> folder = Path(tempfile.mkdtemp())
-    >>> write_precedent_index(folder, graph=to_networkx(build_graph([], thesaurus=load_thesaurus()))).name
+    >>> write_precedent_index(folder, graph=build_graph([], thesaurus=load_thesaurus())).name
     'precedents.sqlite'
     """
     folder = Path(graph_dir)
-    graph = read_networkx(folder) if graph is None else graph
+    view = _Graph.of(read_networkx(folder) if graph is None else graph)
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{PRECEDENT_FILE}.", suffix=".tmp", dir=folder)
     os.close(fd)
@@ -283,7 +324,7 @@ def write_precedent_index(graph_dir: str | Path, *, graph: nx.MultiDiGraph | Non
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("PRAGMA synchronous = OFF")
             with db:
-                _fill(db, folder, graph, have=have, stamp=stamp)
+                _fill(db, folder, view, have=have, stamp=stamp)
         finally:
             db.close()
         mask = os.umask(0o022)

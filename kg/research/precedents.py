@@ -35,6 +35,7 @@ issuer, or answering a proposal on a mechanism its proposal is on.
 
 from __future__ import annotations
 
+import heapq
 import re
 import sqlite3
 from collections import defaultdict
@@ -229,14 +230,14 @@ def _text_scores(db: sqlite3.Connection, phrases: list[str]) -> dict[str, list[t
 
 
 def _shared(db: sqlite3.Connection, entities: _Entities) -> dict[str, dict[str, dict[str, str]]]:
-    """Per document, per kind, the query's entities it shares (key → label)."""
-    shared: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: {kind: {} for kind in _SHARED})
+    """Per document, per kind it shares any of, the query's entities it shares (key → label)."""
+    shared: dict[str, dict[str, dict[str, str]]] = {}
     for kind in _SHARED:
         keys = sorted(entities.found[kind])
         for chunk in (keys[i:i + 500] for i in range(0, len(keys), 500)):
             sql = f"SELECT doc_id, key, label FROM features WHERE kind = ? AND key IN ({', '.join('?' * len(chunk))})"
             for doc_id, key, label in db.execute(sql, (kind, *chunk)):
-                shared[doc_id][kind][key] = label or entities.found[kind][key]
+                shared.setdefault(doc_id, {}).setdefault(kind, {})[key] = label or entities.found[kind][key]
     return shared
 
 
@@ -253,7 +254,7 @@ def _neighbours(db: sqlite3.Connection, doc_id: str) -> str:
 
 def _why(shared: dict[str, dict[str, str]], marked: list[str]) -> str:
     """``mechanisms: 大党委; policies: …; places: …; text: …``: names joined with ``, ``."""
-    parts = [f"{_PLURAL[kind]}: {', '.join(sorted(set(shared[kind].values())))}" for kind in _SHARED if shared[kind]]
+    parts = [f"{_PLURAL[kind]}: {', '.join(sorted(set(shared[kind].values())))}" for kind in _SHARED if shared.get(kind)]
     words = sorted({m for p in marked for m in re.findall(r"【(.*?)】", p)})
     if words:
         parts.append(f"text: {', '.join(words[:5])}")
@@ -329,9 +330,10 @@ def find_precedents(graph_dir: str | Path, query: str | None = None, *, file: st
         scores = {}
         for doc in candidates:
             score = WEIGHTS["text"] * raw[doc] / best
+            has = shared.get(doc, {})
             for shared_kind in _SHARED:
                 if entities.found[shared_kind]:
-                    score += (WEIGHTS[shared_kind] * len(shared[doc][shared_kind])
+                    score += (WEIGHTS[shared_kind] * len(has.get(shared_kind, ()))
                               / len(entities.found[shared_kind]))
             scores[doc] = round(score, 4)
         return _rows(db, scores, text, shared, entities.phrases, limit)
@@ -344,11 +346,15 @@ def _rows(db: sqlite3.Connection, scores: dict[str, float], text: dict[str, list
     """The answer: the ``limit`` best documents with their passages, reasons and neighbours."""
     if not scores:
         return pd.DataFrame(columns=PRECEDENT_COLUMNS)
+    # Ties go by file name, so only the documents scoring at least the limit-th best score need
+    # theirs: at 100,000 documents a mechanism's every adopter is a candidate.
+    cut = heapq.nlargest(limit, scores.values())[-1]
+    top = [doc for doc, score in scores.items() if score >= cut]
     meta = {row[0]: row for row in db.execute(
         f"SELECT doc_id, doc, title, issuer, published, kind FROM documents WHERE doc_id IN "
-        f"({', '.join('?' * len(scores))})", list(scores))} if len(scores) <= 900 else {
+        f"({', '.join('?' * len(top))})", top)} if len(top) <= 900 else {
         row[0]: row for row in db.execute("SELECT doc_id, doc, title, issuer, published, kind FROM documents")}
-    ranked = sorted(scores, key=lambda doc: (-scores[doc], meta[doc][1], doc))[:limit]
+    ranked = sorted(top, key=lambda doc: (-scores[doc], meta[doc][1], doc))[:limit]
     rows = []
     for doc_id in ranked:
         best = [rowid for _, rowid in text.get(doc_id, [])[:3]]
@@ -357,7 +363,7 @@ def _rows(db: sqlite3.Connection, scores: dict[str, float], text: dict[str, list
         marked = [highlight(found[r][0], phrases) for r in best]
         _, doc, title, issuer, published, kind = meta[doc_id]
         rows.append({"doc": doc, "doc_id": doc_id, "title": title, "issuer": issuer, "published": published,
-                     "kind": kind, "score": scores[doc_id], "why": _why(shared.get(doc_id, {k: {} for k in _SHARED}),
+                     "kind": kind, "score": scores[doc_id], "why": _why(shared.get(doc_id, {}),
                                                                       marked),
                      "passages": " … ".join(marked), "offsets": ";".join(f"{found[r][1]}-{found[r][2]}" for r in best),
                      "neighbours": _neighbours(db, doc_id)})
