@@ -149,7 +149,9 @@ def _features(graph: _Graph) -> Iterator[tuple[str, str, str, str | None]]:
     """``(doc_id, kind, key, label)`` for every graph feature of every document."""
     nodes = graph.nodes
 
-    def of(node: str) -> Mapping[str, Any]:  # an edge's end may have no row: networkx adds it bare
+    def of(node: str) -> Mapping[str, Any]:
+        # an edge's end with no attributes here: a node of a label the index does not read, or one
+        # networkx added bare
         return nodes.get(node, _NONE)
 
     doc_of = {node: attrs["doc_id"] for node, attrs in nodes.items() if attrs.get("kind") == "Document"}
