@@ -12,7 +12,7 @@ graph that already has its ``precedents.sqlite`` is reused). It then times, on e
   index's size;
 - each query of :func:`queries` — chosen from the graph so each finds something: the most
   adopted mechanism, it with a place, a short form, a policy title, two-character words
-  (the ``LIKE`` path), words with every filter, a hostile string — once to warm up, then
+  (each looked for as the index's tokens that begin with it), words with every filter, a hostile string — once to warm up, then
   ``--repeat`` times, printing the median and 95th-percentile milliseconds and the rows;
 - a draft given with ``file=`` (loading and extracting it included).
 
@@ -68,7 +68,7 @@ def queries(graph_dir: Path) -> dict[str, dict[str, object]]:
         "mechanism + place": {"query": f"{place} {mechanism}"},
         "alt label": {"query": "社区工作准入清单"},
         "policy title": {"query": policy},
-        "two-character words (LIKE)": {"query": "网格 协商"},
+        "two-character words": {"query": "网格 协商"},
         "words + every filter": {"query": f"{mechanism} 社区", "place": place, "issuer": "民政", "since": "2015",
                                  "until": "2024-12", "kind": kind},
         "hostile": {"query": "'); DROP TABLE passages; -- NEAR(\"a\" *"},

@@ -160,10 +160,32 @@ def test_precedents_passages_are_highlighted_substrings_of_the_clean_text(seeds_
             assert strip_marks(passage) in text
 
 
-def test_precedents_short_words_are_matched_with_like(seeds_graph: Path) -> None:
+def test_precedents_two_character_words_are_found_through_the_index_and_ranked(seeds_graph: Path) -> None:
     found = find_precedents(seeds_graph, "网格")
-    assert len(found) == 4 and all("【网格" in p for p in found["passages"])
+    having = {path.stem for path in (seeds_graph / "documents").glob("*.txt")
+              if "网格" in path.read_text(encoding="utf-8")}
+    assert set(found["doc_id"]) == having and len(having) == 4  # every document with the word, as a scan finds
+    assert all("【网格" in p for p in found["passages"])
     assert set(found["why"]) == {"text: 网格"}
+    assert found["score"].nunique() > 1  # ranked by BM25, not all alike
+    mixed = find_precedents(seeds_graph, "网格 大党委", limit=50)  # beside a longer word it is left out
+    assert list(mixed["doc_id"]) == list(find_precedents(seeds_graph, "大党委", limit=50)["doc_id"])
+
+
+def test_precedents_two_character_word_ending_a_passage_is_found(tmp_path: Path) -> None:
+    """The word's only occurrence ends a heading: no trigram of the text begins with it, the tail does."""
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "x.txt").write_text("关于社区工作的报告\n\n一、推进议事\n各社区建立了工作制度。\n", encoding="utf-8")
+    (corpus / "y.txt").write_text("关于养老服务的报告\n\n全市新建老年食堂二十个。\n", encoding="utf-8")
+    out = tmp_path / "kg-out"
+    build([corpus], out, site=False)
+    found = find_precedents(out, "议事")
+    assert list(found["doc"]) == ["x.txt"] and found["passages"][0] == "一、推进【议事】"
+    start, end = map(int, found["offsets"][0].split("-"))
+    assert (out / "documents" / f"{found['doc_id'][0]}.txt").read_text(encoding="utf-8")[start:end] == "一、推进议事"
+    one = find_precedents(out, "议")  # one character: a scan of the passages
+    assert list(one["doc"]) == ["x.txt"] and "【议】" in one["passages"][0]
 
 
 # ---------------------------------------------------------------- neighbours, on a hand-made corpus

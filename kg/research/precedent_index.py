@@ -9,7 +9,11 @@ them, which :func:`kg.research.precedents.find_precedents` searches. The file ho
     An FTS5 table with the ``trigram`` tokenizer (every three characters are a token, so
     Chinese needs no word dictionary, and BM25 ranks matches): one row per passage — a
     sentence, cut after 。！？；!?; or a line break — with its ``doc_id`` and its character
-    offsets ``[start, end)`` into the clean text (``text[start:end] == passage``).
+    offsets ``[start, end)`` into the clean text (``text[start:end] == passage``). Its
+    ``tail`` column holds the passage's last two characters and a line break
+    (:data:`TAIL_END`): every two characters of a passage then start a token, so a
+    two-character word is found through the index too (see
+    :func:`kg.research.precedents.find_precedents`).
 ``documents``
     One row per document: ``doc_id``, ``doc`` (source file name), ``title``, ``issuer``,
     ``published``, ``kind`` (答复, 复函 …) and ``places`` (``;``-joined).
@@ -53,13 +57,15 @@ from kg.graph import PropertyGraph
 from kg.stores.networkx import node_items, read_networkx
 from kg.thesaurus import norm_label
 
-__all__ = ["FEATURE_KINDS", "INDEX_VERSION", "PRECEDENT_FILE", "indexed_documents", "split_passages",
+__all__ = ["FEATURE_KINDS", "INDEX_VERSION", "PRECEDENT_FILE", "TAIL_END", "indexed_documents", "split_passages",
            "write_precedent_index"]
 
 #: The file :func:`write_precedent_index` writes into the graph folder.
 PRECEDENT_FILE = "precedents.sqlite"
 #: The schema version, kept in the ``meta`` table; a reader refuses another.
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
+#: What ends a passage's ``tail`` (its last two characters): a character no query word holds.
+TAIL_END = "\n"
 #: The kinds of row in the ``features`` table.
 FEATURE_KINDS = ("mechanism", "policy", "place", "area", "issuer", "proposal_mechanism")
 
@@ -73,7 +79,7 @@ CREATE TABLE features(doc_id TEXT, kind TEXT, key TEXT, label TEXT, PRIMARY KEY 
     WITHOUT ROWID;
 CREATE INDEX features_by_key ON features(kind, key);
 CREATE TABLE labels(kind TEXT, key TEXT, label TEXT, norm TEXT);
-CREATE VIRTUAL TABLE passages USING fts5(text, doc_id UNINDEXED, start UNINDEXED, end UNINDEXED,
+CREATE VIRTUAL TABLE passages USING fts5(text, tail, doc_id UNINDEXED, start UNINDEXED, end UNINDEXED,
                                          tokenize = 'trigram');
 """
 
@@ -249,8 +255,9 @@ def _fill(db: sqlite3.Connection, graph_dir: Path, graph: _Graph, *, have: set[s
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError as exc:
             raise StoreError(f"no clean text at {path} for document {doc_id}; rebuild the graph with kg build") from exc
-        db.executemany("INSERT INTO passages(text, doc_id, start, end) VALUES (?, ?, ?, ?)",
-                       ((text[s:e], doc_id, s, e) for s, e in split_passages(text)))
+        db.executemany("INSERT INTO passages(text, tail, doc_id, start, end) VALUES (?, ?, ?, ?, ?)",
+                       ((text[s:e], text[max(s, e - 2):e] + TAIL_END, doc_id, s, e)
+                        for s, e in split_passages(text)))
     meta = [("version", INDEX_VERSION), ("documents", str(count))]
     db.executemany("INSERT INTO meta VALUES (?, ?)", [*meta, *([("stamp", stamp)] if stamp else [])])
     if not have:  # a copy keeps its merged segments; FTS5 merges the new ones as it goes

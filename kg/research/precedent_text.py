@@ -4,9 +4,12 @@ User text never becomes SQL. :func:`fts_expression` turns terms into an FTS5 que
 *expression* — each term an FTS5 string (in double quotes, a double quote inside doubled),
 joined with ``OR`` — and that expression is bound to ``WHERE passages MATCH ?`` as a
 parameter, so ``NEAR(``, ``*``, ``AND`` or ``'); DROP TABLE x; --`` in a query are only
-characters to look for. The trigram tokenizer cannot match fewer than three characters;
-terms of one or two characters are left out of the expression and, when a query has no
-longer term, matched with ``LIKE`` over a parameter instead (see :func:`like_pattern`).
+characters to look for. The trigram tokenizer cannot match fewer than three characters:
+:func:`fts_expression` leaves shorter terms out. When a query has no longer term, a
+two-character term is looked for as the index's tokens that begin with it
+(:func:`kg.research.precedents.find_precedents` makes them an expression, each an FTS5
+string too), and a one-character term is matched with ``LIKE`` over a parameter instead
+(see :func:`like_pattern`).
 
 Examples
 --------
