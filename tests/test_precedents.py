@@ -24,7 +24,7 @@ from kg.cli import main
 from kg.errors import KGError, QueryError, StoreError
 from kg.pipeline import build
 from kg.research.precedent_index import PRECEDENT_FILE, write_precedent_index
-from kg.research.precedent_text import MARK_CLOSE, MARK_OPEN, strip_marks
+from kg.research.precedent_text import MARK_CLOSE, MARK_OPEN, MAX_PHRASES, strip_marks
 from kg.research.precedents import PRECEDENT_COLUMNS, find_precedents
 from kg.stores.networkx import read_networkx
 from kg.thesaurus import load_thesaurus
@@ -170,6 +170,14 @@ def test_precedents_two_character_words_are_found_through_the_index_and_ranked(s
     assert found["score"].nunique() > 1  # ranked by BM25, not all alike
     mixed = find_precedents(seeds_graph, "网格 大党委", limit=50)  # beside a longer word it is left out
     assert list(mixed["doc_id"]) == list(find_precedents(seeds_graph, "大党委", limit=50)["doc_id"])
+
+
+def test_precedents_two_character_words_past_the_phrase_limit_are_left_out(seeds_graph: Path) -> None:
+    absent = [first + second for first in "αβ" for second in "αβγδεζηθικλμνξοπρστυφχψω"]
+    assert len(set(absent)) == MAX_PHRASES == 48  # two-character words found in no seed
+    assert find_precedents(seeds_graph, " ".join(absent)).empty
+    assert find_precedents(seeds_graph, " ".join([*absent, "网格"])).empty  # the 49th is not looked for
+    assert len(find_precedents(seeds_graph, " ".join(["网格", *absent]))) == 4
 
 
 def test_precedents_two_character_word_ending_a_passage_is_found(tmp_path: Path) -> None:
