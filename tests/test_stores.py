@@ -22,6 +22,7 @@ from kg.export import export_csv
 from kg.graph import PropertyGraph, build_graph
 from kg.pipeline import extract_documents
 from kg.records import Extraction
+from kg.stores import networkx as networkx_store
 from kg.stores.ladybug import query_ladybug, schema_statements, write_ladybug
 from kg.stores.networkx import NETWORKX_FILE, read_networkx, to_networkx, write_networkx
 from kg.thesaurus import load_thesaurus
@@ -118,6 +119,14 @@ def test_networkx_round_trips_through_node_link_json(seed_graph: PropertyGraph, 
     assert sorted(data["edges"], key=canonical) == sorted(expected["edges"], key=canonical)
     assert [edge["type"] for edge in data["edges"]] == [kind for kind, table in seed_graph.edges.items()
                                                         for _ in range(len(table))]
+
+
+def test_networkx_file_is_the_same_written_in_small_chunks(seed_graph: PropertyGraph, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = write_networkx(seed_graph, tmp_path / "whole").read_bytes()
+    monkeypatch.setattr(networkx_store, "_CHUNK", 7)  # tables of hundreds of rows, in many chunks
+    assert max(len(t) for t in (*seed_graph.nodes.values(), *seed_graph.edges.values())) > 7 * 20
+    assert write_networkx(seed_graph, tmp_path / "chunks").read_bytes() == whole
 
 
 def test_read_networkx_without_a_graph_says_how_to_make_one(tmp_path: Path) -> None:
