@@ -40,7 +40,7 @@ from pathlib import Path
 
 from kg.errors import KGError
 from kg.records import Place
-from kg.trie import trie_regex
+from kg.trie import WordScanner, trie_regex
 
 __all__ = ["Gazetteer", "load_gazetteer", "PlaceHit", "LEVELS"]
 
@@ -91,7 +91,7 @@ def _variants(name: str, short: str, level: str) -> list[tuple[str, bool]]:
     return out
 
 
-#: How many jurisdictions' town regexes are kept (least recently used dropped first): a
+#: How many sets of counties' town scanners are kept (least recently used dropped first): a
 #: national corpus touches a few thousand counties, each set costing tens of kilobytes.
 _SUB_INDEX_SIZE = 2048
 
@@ -105,7 +105,7 @@ class Gazetteer:
         self._sub: dict[str, list[Place]] = {}
         self._within: dict[str, list[Place]] = {}
         self._villages: dict[str, dict[str, Place]] = {}
-        self._sub_index: dict[tuple[str, ...], tuple[dict[str, list[Place]], re.Pattern[str]]] = {}
+        self._sub_index: dict[tuple[str, ...], tuple[dict[str, list[Place]], WordScanner]] = {}
         self._lines = lines
         self.country = Place(name="中国", code="100000", level="country")
         stack: list[Place] = [self.country]
@@ -300,11 +300,10 @@ class Gazetteer:
                 counties[h.place.code] = h.place
         if not counties:
             return []
-        names, rx = self._sub_names(tuple(sorted(counties)))
+        names, scanner = self._sub_names(tuple(sorted(counties)))
         ends_at = {h.end: h for h in hits}
         out: list[PlaceHit] = []
-        for m in rx.finditer(folded):
-            start, end, name = m.start(), m.end(), m.group()
+        for start, end, name in scanner.finditer(folded):
             found = names[name]
             before = ends_at.get(start)
             if before is None and _SUB_SUFFIX.sub("", name) in _GENERIC_STEMS:
@@ -356,8 +355,12 @@ class Gazetteer:
             }
         return self._villages[key]
 
-    def _sub_names(self, codes: tuple[str, ...]) -> tuple[dict[str, list[Place]], re.Pattern[str]]:
-        """Towns and streets of the counties ``codes`` by name, and a regex finding them."""
+    def _sub_names(self, codes: tuple[str, ...]) -> tuple[dict[str, list[Place]], WordScanner]:
+        """Towns and streets of the counties ``codes`` by name, and a scanner finding them.
+
+        The counties a document names vary from one document to the next, so most sets are
+        made for one document: a :class:`~kg.trie.WordScanner` costs a tenth of a trie regex
+        to make (0.4 vs 3.7 ms for a city's 176 towns) and finds the same names."""
         found = self._sub_index.pop(codes, None)
         if found is not None:  # least recently used first: a hit moves to the end
             self._sub_index[codes] = found
@@ -369,7 +372,7 @@ class Gazetteer:
                     names[sub.name].append(sub)
         while len(self._sub_index) >= _SUB_INDEX_SIZE:  # drop the least recently used
             del self._sub_index[next(iter(self._sub_index))]
-        self._sub_index[codes] = (dict(names), trie_regex(n for n in names if len(n) >= 2))
+        self._sub_index[codes] = (dict(names), WordScanner(n for n in names if len(n) >= 2))
         return self._sub_index[codes]
 
     def _tied(self, folded: str, before: PlaceHit) -> PlaceHit | None:
