@@ -64,12 +64,11 @@ from kg.vocab import (
     mechanism_iri,
     new_graph,
     observation_iri,
-    place_iri,
+    place_id,
     policy_iri,
     program_iri,
     proposal_iri,
     year_literal,
-    zh,
 )
 from ontology import ontology_path, thesaurus_path
 
@@ -106,6 +105,7 @@ def nt_line(triple: tuple[Node, Node, Node]) -> str:
 
     Examples
     --------
+    >>> from kg.vocab import zh
     >>> print(nt_line((doc_iri("d1"), DCT.title, zh('关于"三社联动"的答复'))), end="")
     <https://w3id.org/govkg/id/doc/d1> <http://purl.org/dc/terms/title> "关于\\"三社联动\\"的答复"@zh .
     """
@@ -113,8 +113,75 @@ def nt_line(triple: tuple[Node, Node, Node]) -> str:
     return f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} .\n"
 
 
+# The builder below writes terms as N-Triples text (``<iri>``, ``"text"@zh``) without making
+# rdflib terms: at 10,000 documents it writes 3.7 million lines, and making a term and
+# encoding it took as long as extracting the document. The encoders give what ``_nt_term``
+# gives for the rdflib term (``tests/test_rdf.py`` checks them against it).
+_INTEGER = f"^^<{XSD.integer}>"
+_TRUE, _FALSE = (_nt_term(Literal(flag)) for flag in (True, False))
+#: :data:`LOCAL_PREFIXES` as N-Triples IRIs begin.
+_LOCAL_TERMS = tuple("<" + prefix for prefix in LOCAL_PREFIXES)
+
+
+def _iri(iri: str) -> str:
+    """An IRI as N-Triples writes it."""
+    return f"<{iri}>"
+
+
+def _zh(text: str) -> str:
+    """``_nt_term(zh(text))``: Chinese text as an ``@zh`` literal."""
+    return '"' + text.translate(_ESCAPE) + '"@zh'
+
+
+def _lit(value: str | int) -> str:
+    """``_nt_term(Literal(value))``: a plain string, an ``xsd:integer`` or an ``xsd:boolean``.
+
+    Examples
+    --------
+    >>> print(_lit('a "b"'), _lit(True))
+    "a \\"b\\"" "true"^^<http://www.w3.org/2001/XMLSchema#boolean>
+    >>> print(_lit(7))
+    "7"^^<http://www.w3.org/2001/XMLSchema#integer>
+    """
+    if isinstance(value, str):
+        return '"' + value.translate(_ESCAPE) + '"'
+    if isinstance(value, bool):
+        return _TRUE if value else _FALSE
+    if type(value) is int:
+        return f'"{value}"{_INTEGER}'
+    return _nt_term(Literal(value))
+
+
+def _term(make: Callable[[Any], Node]) -> Callable[[Any], str]:
+    """An encoder of what ``make`` makes, for the rarer literals (dates, years, decimals)."""
+    return lambda value: _nt_term(make(value))
+
+
+_date, _year = _term(date_literal), _term(year_literal)
+
+
+class _Terms:
+    """A namespace's terms as N-Triples IRIs, each made once: ``_Terms(GK).sentence``."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> str:
+        term = _iri(self._namespace[name])
+        setattr(self, name, term)
+        return term
+
+
+_gk, _dct, _org, _prov, _qb, _rdf, _rdfs, _skos = (_Terms(ns) for ns in (GK, DCT, ORG, PROV, QB, RDF, RDFS, SKOS))
+
+
+def _place_term(place: Place) -> str:
+    """``_iri(place_iri(place))``, made without an rdflib term."""
+    return f"<{place_id(place)}>"
+
+
 class _Sink(Protocol):
-    def add(self, triple: tuple[Node, Node, Node]) -> None: ...
+    def add(self, s: str, p: str, o: str) -> None: ...
 
     def add_line(self, line: str) -> None: ...
 
@@ -125,8 +192,8 @@ class _Lines:
     def __init__(self, lines: set[str] | None = None) -> None:
         self.lines = lines if lines is not None else set()
 
-    def add(self, triple: tuple[Node, Node, Node]) -> None:
-        self.lines.add(nt_line(triple))
+    def add(self, s: str, p: str, o: str) -> None:
+        self.lines.add(f"{s} {p} {o} .\n")
 
     def add_line(self, line: str) -> None:
         self.lines.add(line)
@@ -139,24 +206,22 @@ class _DocSink:
         self.local: set[str] = set()
         self.shared: set[str] = set()
 
-    def add(self, triple: tuple[Node, Node, Node]) -> None:
-        s, _, o = triple
-        # str.startswith: rdflib's Identifier.startswith takes no tuple of prefixes
-        own = str.startswith(s, LOCAL_PREFIXES) or (isinstance(o, URIRef) and str.startswith(o, LOCAL_PREFIXES))
-        (self.local if own else self.shared).add(nt_line(triple))
+    def add(self, s: str, p: str, o: str) -> None:
+        own = s.startswith(_LOCAL_TERMS) or o.startswith(_LOCAL_TERMS)  # a literal starts with '"'
+        (self.local if own else self.shared).add(f"{s} {p} {o} .\n")
 
     def add_line(self, line: str) -> None:
         self.shared.add(line)
 
 
-def _add(graph: _Sink, node: URIRef, *pairs: tuple[URIRef, object]) -> None:
+def _add(graph: _Sink, node: str, *pairs: tuple[str, str | None]) -> None:
     """Add ``node pred obj`` for every pair whose object is not ``None``."""
     for pred, obj in pairs:
         if obj is not None:
-            graph.add((node, pred, obj))  # type: ignore[arg-type]
+            graph.add(node, pred, obj)
 
 
-def _opt(value: str | int | None, make: Callable[[Any], Literal] = Literal) -> Literal | None:
+def _opt(value: str | int | None, make: Callable[[Any], str] = _lit) -> str | None:
     """``make(value)``, or ``None`` for a missing or empty value."""
     return None if value is None or value == "" else make(value)
 
@@ -174,15 +239,16 @@ class RdfState:
     the result does not depend on the order documents are merged in.
     """
 
-    places: dict[URIRef, Place] = field(default_factory=dict)
-    place_names: defaultdict[URIRef, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    agency_names: defaultdict[URIRef, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    agency_kinds: defaultdict[URIRef, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    policy_years: defaultdict[URIRef, set[int]] = field(default_factory=lambda: defaultdict(set))
-    proposal_levels: defaultdict[URIRef, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Nodes are N-Triples IRIs, ``<https://w3id.org/govkg/id/place/640100>``: what is written.
+    places: dict[str, Place] = field(default_factory=dict)
+    place_names: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    agency_names: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    agency_kinds: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    policy_years: defaultdict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    proposal_levels: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     #: proposal → (doc_id, its description's N-Triples lines): the smallest doc_id describes it
-    proposals: dict[URIRef, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
-    candidate_labels: defaultdict[URIRef, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    proposals: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    candidate_labels: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     used: set[URIRef] = field(default_factory=set)  # ontology individuals the data points at
 
     def merge(self, other: RdfState) -> None:
@@ -207,7 +273,10 @@ class RdfState:
 
 
 class _Builder:
-    """Writes one document's triples to a sink and keeps what must be merged across documents."""
+    """Writes one document's triples to a sink and keeps what must be merged across documents.
+
+    Nodes are written and kept as N-Triples terms (``<iri>``), the ontology individuals in
+    :attr:`RdfState.used` as rdflib IRIs."""
 
     def __init__(self, sink: _Sink, concepts: frozenset[URIRef] | set[URIRef], state: RdfState | None = None) -> None:
         self.g = sink
@@ -218,9 +287,10 @@ class _Builder:
         self.agency_names, self.agency_kinds = st.agency_names, st.agency_kinds
         self.policy_years, self.proposal_levels = st.policy_years, st.proposal_levels
         self.candidate_labels, self.used = st.candidate_labels, st.used
+        self.doc_node = ""  # the document being added
 
     # -- evidence -------------------------------------------------------------
-    def evidence(self, doc: Document, span: Span | None, mention: Span | None, what: str) -> URIRef | None:
+    def evidence(self, doc: Document, span: Span | None, mention: Span | None, what: str) -> str | None:
         """Add the evidence node for ``span``; ``None`` (and a log line) when there is none."""
         if span is None or span.start == span.end:
             log.warning("%s: %s not written: it has no evidence span", doc.source, what)
@@ -238,95 +308,95 @@ class _Builder:
             log.info("%s: %s: mention [%d:%d) lies outside its evidence [%d:%d); offsets not written",
                      doc.source, what, mention.start, mention.end, span.start, span.end)
             mention = None
-        node = evidence_iri(span, mention)
-        _add(self.g, node, (RDF.type, GK.Evidence), (GK.sentence, zh(span.text)),
-             (GK.start, Literal(span.start)), (GK.end, Literal(span.end)),
-             (GK.mentionStart, _opt(mention.start if mention else None)),
-             (GK.mentionEnd, _opt(mention.end if mention else None)),
-             (PROV.wasDerivedFrom, doc_iri(doc.doc_id)))
+        node = _iri(evidence_iri(span, mention))
+        _add(self.g, node, (_rdf.type, _gk.Evidence), (_gk.sentence, _zh(span.text)),
+             (_gk.start, _lit(span.start)), (_gk.end, _lit(span.end)),
+             (_gk.mentionStart, _opt(mention.start if mention else None)),
+             (_gk.mentionEnd, _opt(mention.end if mention else None)),
+             (_prov.wasDerivedFrom, self.doc_node))
         return node
 
-    def fact(self, node: URIRef, doc: Document, evidence: URIRef) -> None:
-        self.g.add((node, GK.evidence, evidence))
-        self.g.add((node, PROV.wasDerivedFrom, doc_iri(doc.doc_id)))
+    def fact(self, node: str, evidence: str) -> None:
+        self.g.add(node, _gk.evidence, evidence)
+        self.g.add(node, _prov.wasDerivedFrom, self.doc_node)
 
     # -- nodes ----------------------------------------------------------------
-    def place(self, place: Place) -> URIRef:
-        node = place_iri(place)
+    def place(self, place: Place) -> str:
+        node = ""
         for ancestor in place.lineage():
-            iri = place_iri(ancestor)
+            iri = _place_term(ancestor)
+            node = node or iri
             known = self.places.get(iri)
             if known is None or (known.parent is None and ancestor.parent is not None):
                 self.places[iri] = ancestor  # the fullest lineage wins, whatever the order
             self.place_names[iri][ancestor.name] += 1
         return node
 
-    def entity(self, doc: Document, node: URIRef, cls: URIRef, evidence: URIRef,
-               place: Place | None, *labels: tuple[URIRef, Node]) -> None:
+    def entity(self, node: str, cls: str, evidence: str, place: Place | None, *labels: tuple[str, str]) -> None:
         """Add a fact node of class ``cls`` with its labels, its place and its evidence."""
-        self.g.add((node, RDF.type, cls))
+        self.g.add(node, _rdf.type, cls)
         for pred, label in labels:
-            self.g.add((node, pred, label))
+            self.g.add(node, pred, label)
         if place is not None:
-            self.g.add((node, GK.jurisdiction, self.place(place)))
-        self.fact(node, doc, evidence)
+            self.g.add(node, _gk.jurisdiction, self.place(place))
+        self.fact(node, evidence)
 
     def add(self, ex: Extraction) -> None:
         """Add one document and everything extracted from it."""
         doc, meta, g = ex.document, ex.meta, self.g
-        d = doc_iri(doc.doc_id)
-        _add(g, d, (RDF.type, GK.Document), (DCT.identifier, Literal(doc.doc_id)),
-             (DCT.source, Literal(doc.source)), (DCT.format, Literal(_MEDIA.get(doc.format, doc.format))),
-             (DCT.title, _opt(meta.title, zh)), (DCT.type, _opt(meta.kind, zh)),
-             (GK.issuer, _opt(meta.issuer, zh)), (GK.indexNumber, _opt(meta.index_no)),
-             (GK.docNumber, _opt(meta.doc_no)), (GK.signedDateRaw, _opt(meta.signed_raw)),
-             (DCT.issued, _opt(meta.published, date_literal)), (GK.signedDate, _opt(meta.signed, date_literal)),
-             (GK.signedDateUncertain, Literal(meta.signed_uncertain) if meta.signed or meta.signed_raw else None),
-             (GK.jurisdiction, ex.place and self.place(ex.place)))
+        d = self.doc_node = _iri(doc_iri(doc.doc_id))
+        _add(g, d, (_rdf.type, _gk.Document), (_dct.identifier, _lit(doc.doc_id)),
+             (_dct.source, _lit(doc.source)), (_dct.format, _lit(_MEDIA.get(doc.format, doc.format))),
+             (_dct.title, _opt(meta.title, _zh)), (_dct.type, _opt(meta.kind, _zh)),
+             (_gk.issuer, _opt(meta.issuer, _zh)), (_gk.indexNumber, _opt(meta.index_no)),
+             (_gk.docNumber, _opt(meta.doc_no)), (_gk.signedDateRaw, _opt(meta.signed_raw)),
+             (_dct.issued, _opt(meta.published, _date)), (_gk.signedDate, _opt(meta.signed, _date)),
+             (_gk.signedDateUncertain, _lit(meta.signed_uncertain) if meta.signed or meta.signed_raw else None),
+             (_gk.jurisdiction, self.place(ex.place) if ex.place else None))
         for place in ex.places:
-            g.add((d, GK.mentions, self.place(place)))
+            g.add(d, _gk.mentions, self.place(place))
 
-        agencies: dict[str, URIRef] = {}  # name or key → node, to link issuer and handlers
+        agencies: dict[str, str] = {}  # name or key → node, to link issuer and handlers
         for agency in ex.agencies:
             if agency.kind not in AGENCY_KINDS:
                 raise ExtractError(f"Unsupported agency kind {agency.kind!r} for {agency.name} in "
                                    f"{doc.source}. Supported kinds: {', '.join(AGENCY_KINDS)}.")
-            node = agency_iri(agency.key)
             ev = self.evidence(doc, agency.evidence, agency.mention, f"agency {agency.name}")
             if ev is not None:
+                node = _iri(agency_iri(agency.key))
                 agencies[agency.name] = node
                 agencies.setdefault(agency.key, node)
                 self.agency_names[node][agency.name] += 1
                 self.agency_kinds[node][agency.kind] += 1
-                g.add((node, RDF.type, ORG.Organization))
-                self.entity(doc, node, GK.Agency, ev, agency.place)
-                g.add((d, GK.mentions, node))
+                g.add(node, _rdf.type, _org.Organization)
+                self.entity(node, _gk.Agency, ev, agency.place)
+                g.add(d, _gk.mentions, node)
         if meta.issuer and meta.issuer in agencies:
-            g.add((d, DCT.publisher, agencies[meta.issuer]))
+            g.add(d, _dct.publisher, agencies[meta.issuer])
         self.proposal(ex, agencies)
 
         for policy in ex.policies:
             ev = self.evidence(doc, policy.evidence, policy.mention, f"policy 《{policy.title}》")
             if ev is not None:
-                node = policy_iri(policy.title, policy.place)
-                self.entity(doc, node, GK.Policy, ev, policy.place, (DCT.title, zh(policy.title)))
+                node = _iri(policy_iri(policy.title, policy.place))
+                self.entity(node, _gk.Policy, ev, policy.place, (_dct.title, _zh(policy.title)))
                 if policy.year is not None:
                     self.policy_years[node].add(policy.year)
-                g.add((d, DCT.references, node))
+                g.add(d, _dct.references, node)
         for program in ex.programs:
             ev = self.evidence(doc, program.evidence, program.mention, f"programme {program.name}")
             if ev is not None:
-                node = program_iri(program.name, program.place)
-                self.entity(doc, node, GK.Program, ev, program.place, (RDFS.label, zh(program.name)))
-                g.add((d, GK.mentions, node))
+                node = _iri(program_iri(program.name, program.place))
+                self.entity(node, _gk.Program, ev, program.place, (_rdfs.label, _zh(program.name)))
+                g.add(d, _gk.mentions, node)
         for cand in ex.candidates:
             ev = self.evidence(doc, cand.evidence, cand.mention, f"candidate {cand.label}")
             if ev is not None:
-                node = self.candidate(cand.label, doc, ev)
-                g.add((node, GK.cue, Literal(cand.cue)))
+                node = _iri(self.candidate(cand.label, ev))
+                g.add(node, _gk.cue, _lit(cand.cue))
                 if cand.definition:
-                    g.add((node, SKOS.definition, zh(cand.definition)))
-                g.add((d, GK.mentions, node))
+                    g.add(node, _skos.definition, _zh(cand.definition))
+                g.add(d, _gk.mentions, node)
         self.metrics(ex)
         self.adoptions(doc, ex.adoptions)
 
@@ -337,40 +407,41 @@ class _Builder:
             ev = self.evidence(doc, m.evidence, m.mention, f"metric {m.indicator}={m.value}{m.unit}")
             if ev is None or not math.isfinite(m.value):  # NaN has no xsd:decimal form
                 continue
-            node = observation_iri(doc.doc_id, m.place, m.indicator, m.value, m.unit, m.date, m.qualifier)
-            self.entity(doc, node, QB.Observation, ev, None,
-                        (QB.dataSet, GK.metrics), (GK.refArea, self.place(m.place)),
-                        (GK.indicator, zh(m.indicator)), (GK.unit, zh(m.unit)),
-                        (GK.value, Literal(Decimal(repr(m.value)), datatype=XSD.decimal)))
-            _add(self.g, node, (GK.refPeriod, _opt(m.date, date_literal)), (GK.qualifier, _opt(m.qualifier, zh)))
+            node = _iri(observation_iri(doc.doc_id, m.place, m.indicator, m.value, m.unit, m.date, m.qualifier))
+            self.entity(node, _qb.Observation, ev, None,
+                        (_qb.dataSet, _gk.metrics), (_gk.refArea, self.place(m.place)),
+                        (_gk.indicator, _zh(m.indicator)), (_gk.unit, _zh(m.unit)),
+                        (_gk.value, _nt_term(Literal(Decimal(repr(m.value)), datatype=XSD.decimal))))
+            _add(self.g, node, (_gk.refPeriod, _opt(m.date, _date)), (_gk.qualifier, _opt(m.qualifier, _zh)))
             self.used.add(GK.metrics)
 
-    def candidate(self, label: str, doc: Document, evidence: URIRef) -> URIRef:
+    def candidate(self, label: str, evidence: str) -> URIRef:
         """One candidate node per normalised label: ``１＋２＋Ｘ`` and ``1+2+X`` are one."""
-        node = candidate_iri(norm_label(label))
+        iri = candidate_iri(norm_label(label))
+        node = _iri(iri)
         self.candidate_labels[node][label] += 1
-        self.g.add((node, RDF.type, SKOS.Concept))
-        self.entity(doc, node, GK.CandidateConcept, evidence, None, (SKOS.inScheme, GKC.scheme))
+        self.g.add(node, _rdf.type, _skos.Concept)
+        self.entity(node, _gk.CandidateConcept, evidence, None, (_skos.inScheme, _iri(GKC.scheme)))
         self.used.add(GKC.scheme)
-        return node
+        return iri
 
     def adoptions(self, doc: Document, adoptions: Iterable[Adoption]) -> None:
         """Add adoptions, merging repeats of one (place, mechanism, surface) in a document:
         the strongest status and the earliest year win, evidence accumulates."""
-        merged: dict[URIRef, tuple[Adoption, list[URIRef]]] = {}
+        merged: dict[str, tuple[Adoption, list[str]]] = {}
         for adoption in adoptions:
             ev = self.evidence(doc, adoption.evidence, adoption.mention,
                                f"adoption {adoption.place.name} × {adoption.surface}")
             if ev is None:
                 continue
             if adoption.candidate:
-                mech = self.candidate(adoption.mechanism, doc, ev)
+                mech = self.candidate(adoption.mechanism, ev)
             else:
                 mech = mechanism_iri(adoption.concept)
                 if mech not in self.concepts:
                     log.warning("%s: adoption of %s points at %s, which the thesaurus lacks",
                                 doc.source, adoption.surface, mech)
-            node = adoption_iri(doc.doc_id, adoption.place, mech, adoption.surface)
+            node = _iri(adoption_iri(doc.doc_id, adoption.place, mech, adoption.surface))
             if node in merged:
                 first, evs = merged[node]
                 years = [y for y in (first.year, adoption.year) if y is not None]
@@ -379,49 +450,49 @@ class _Builder:
                 merged[node] = (first, evs + [ev])
             else:
                 merged[node] = (adoption, [ev])
-            self.g.add((node, GK.mechanism, mech))
+            self.g.add(node, _gk.mechanism, _iri(mech))
         for node, (adoption, evs) in merged.items():
-            _add(self.g, node, (RDF.type, GK.Adoption), (GK.place, self.place(adoption.place)),
-                 (GK.status, STATUS[adoption.status]), (GK.surfaceForm, zh(adoption.surface)),
-                 (GK.year, _opt(adoption.year, year_literal)))
+            _add(self.g, node, (_rdf.type, _gk.Adoption), (_gk.place, self.place(adoption.place)),
+                 (_gk.status, _iri(STATUS[adoption.status])), (_gk.surfaceForm, _zh(adoption.surface)),
+                 (_gk.year, _opt(adoption.year, _year)))
             for ev in evs:
-                self.fact(node, doc, ev)
+                self.fact(node, ev)
             self.used.add(STATUS[adoption.status])
 
-    def proposal(self, ex: Extraction, agencies_by_name: dict[str, URIRef]) -> None:
+    def proposal(self, ex: Extraction, agencies_by_name: dict[str, str]) -> None:
         prop, doc, g = ex.meta.responds_to, ex.document, self.g
         if prop is None:
             return
         ev = self.evidence(doc, prop.evidence, None, "proposal " + (prop.title or "(untitled)"))
         if ev is None:
             return
-        node = proposal_iri(body=prop.body, level=prop.level, term=prop.term, session=prop.session,
-                            number=prop.number, kind=prop.kind, title=prop.title)
-        g.add((doc_iri(doc.doc_id), GK.respondsTo, node))
-        self.fact(node, doc, ev)
+        node = _iri(proposal_iri(body=prop.body, level=prop.level, term=prop.term, session=prop.session,
+                                 number=prop.number, kind=prop.kind, title=prop.title))
+        g.add(self.doc_node, _gk.respondsTo, node)
+        self.fact(node, ev)
         if prop.level:
             self.proposal_levels[node].add(prop.level)
         known = self.state.proposals.get(node)
         if known is None or doc.doc_id < known[0]:  # as kg.graph does: the smallest doc_id describes it
             described = _Lines()
-            _add(described, node, (RDF.type, GK.Proposal), (GK.body, _opt(prop.body, zh)),
-                 (GK.proposalKind, _opt(prop.kind, zh)), (DCT.title, _opt(prop.title, zh)),
-                 (GK.term, _opt(prop.term)), (GK.session, _opt(prop.session)), (GK.number, _opt(prop.number)))
+            _add(described, node, (_rdf.type, _gk.Proposal), (_gk.body, _opt(prop.body, _zh)),
+                 (_gk.proposalKind, _opt(prop.kind, _zh)), (_dct.title, _opt(prop.title, _zh)),
+                 (_gk.term, _opt(prop.term)), (_gk.session, _opt(prop.session)), (_gk.number, _opt(prop.number)))
             for proposer in prop.proposers:
-                described.add((node, GK.proposer, zh(proposer)))
+                described.add(node, _gk.proposer, _zh(proposer))
             self.state.proposals[node] = (doc.doc_id, tuple(sorted(described.lines)))
         for i, handler in enumerate(prop.handlers):
             if handler in agencies_by_name:
-                g.add((node, GK.leadHandler if i == 0 else GK.coHandler, agencies_by_name[handler]))
+                g.add(node, _gk.leadHandler if i == 0 else _gk.coHandler, agencies_by_name[handler])
             else:
-                g.add((node, GK.handlerName, zh(handler)))
+                g.add(node, _gk.handlerName, _zh(handler))
 
-    def labels(self, node: URIRef, pred: URIRef, names: Counter[str]) -> None:
+    def labels(self, node: str, pred: str, names: Counter[str]) -> None:
         """The most frequent name as ``pred``, every other one as ``skos:altLabel``."""
         label = _pick(names)
-        self.g.add((node, pred, zh(label)))
+        self.g.add(node, pred, _zh(label))
         for other in sorted(set(names) - {label}):
-            self.g.add((node, SKOS.altLabel, zh(other)))
+            self.g.add(node, _skos.altLabel, _zh(other))
 
     def finish(self, ontology: Graph) -> None:
         """Write what needed every document first: names, kinds, years, the place tree."""
@@ -430,31 +501,31 @@ class _Builder:
             for line in lines:
                 g.add_line(line)
         for node, place in self.places.items():
-            self.labels(node, RDFS.label, self.place_names[node])
-            _add(g, node, (RDF.type, GK.Place),
-                 (GK.adminLevel, Literal(place.level)), (DCT.identifier, Literal(place.key)),
-                 (GK.adminCode, _opt(place.code)), (GK.parent, place.parent and place_iri(place.parent)))
+            self.labels(node, _rdfs.label, self.place_names[node])
+            _add(g, node, (_rdf.type, _gk.Place),
+                 (_gk.adminLevel, _lit(place.level)), (_dct.identifier, _lit(place.key)),
+                 (_gk.adminCode, _opt(place.code)), (_gk.parent, place.parent and _place_term(place.parent)))
             for ancestor in place.lineage()[1:]:  # the closure of gk:within, which is transitive
-                g.add((node, GK.within, place_iri(ancestor)))
+                g.add(node, _gk.within, _place_term(ancestor))
         for node, names in self.agency_names.items():
-            self.labels(node, RDFS.label, names)
+            self.labels(node, _rdfs.label, names)
             kind = AGENCY_KINDS[_pick(self.agency_kinds[node])]
-            g.add((node, ORG.classification, kind))
+            g.add(node, _org.classification, _iri(kind))
             self.used.add(kind)
         for node, labels in self.candidate_labels.items():
-            self.labels(node, SKOS.prefLabel, labels)
+            self.labels(node, _skos.prefLabel, labels)
         for node, years in self.policy_years.items():
-            g.add((node, GK.year, year_literal(min(years))))
-        by_name: defaultdict[str, set[URIRef]] = defaultdict(set)
+            g.add(node, _gk.year, _year(min(years)))
+        by_name: defaultdict[str, set[str]] = defaultdict(set)
         for node, names in self.place_names.items():
             by_name[_pick(names)].add(node)
         for node, levels in self.proposal_levels.items():
             for level in levels:  # the place of that name when exactly one was seen, else the name
-                g.add((node, GK.level, min(by_name[level]) if len(by_name[level]) == 1 else zh(level)))
+                g.add(node, _gk.level, min(by_name[level]) if len(by_name[level]) == 1 else _zh(level))
         for individual in sorted(self.used):
             for _, p, o in ontology.triples((individual, None, None)):
                 if not isinstance(o, BNode):
-                    g.add((individual, p, o))
+                    g.add(_iri(individual), _nt_term(p), _nt_term(o))
 
 
 def _read_thesaurus(path: Path) -> Graph:

@@ -49,8 +49,11 @@ from kg.vocab import (
     XSD,
     adoption_iri,
     candidate_iri,
+    date_literal,
     doc_iri,
     place_iri,
+    year_literal,
+    zh,
 )
 from ontology import ontology_path, shapes_path, thesaurus_path
 
@@ -541,3 +544,36 @@ def test_rdf_part_keeps_a_documents_own_triples_local_and_the_shared_ones_apart(
         subject, _, rest = line.partition(" ")
         assert not subject.startswith(own) and not rest.partition(" ")[2].startswith(own), line
     assert local == sorted(local) and list(part.shared) == sorted(part.shared)
+
+
+TRICKY_TEXT = ['红色物业', 'a "quoted" \\ back\\slash', "two\nlines\r\n", "tab\there", "", " ", "é\u2028\x00"]
+
+
+@pytest.mark.parametrize("value", [*TRICKY_TEXT, 0, 7, -12, 10**30, True, False])
+def test_rdf_literal_encoders_write_what_rdflib_terms_write(value: object) -> None:
+    """The builder writes N-Triples without rdflib terms: each encoder must give the term's text."""
+    from kg.rdf import _lit, _nt_term, _zh
+
+    assert _lit(value) == _nt_term(Literal(value))
+    if isinstance(value, str):
+        assert _zh(value) == _nt_term(zh(value))
+
+
+@pytest.mark.parametrize("value", ["2022-08-31", "2022-08", "2022", "二〇二二年", "2022-13-45"])
+def test_rdf_date_and_year_encoders_write_what_rdflib_terms_write(value: str) -> None:
+    from kg.rdf import _date, _nt_term, _year
+
+    assert _date(value) == _nt_term(date_literal(value))
+    assert _year(2019) == _nt_term(year_literal(2019))
+
+
+def test_rdf_place_and_namespace_terms_are_the_iris_n_triples_writes() -> None:
+    from kg.rdf import _gk, _nt_term, _place_term, _rdf
+
+    town = Place(name="长征路街道", code=None, level="town",
+                 parent=Place(name="银川市", code="640100", level="city"))
+    for place in (town, town.parent):
+        assert _place_term(place) == _nt_term(place_iri(place))
+    assert (_gk.sentence, _rdf.type) == (_nt_term(GK.sentence), _nt_term(RDF.type))
+    with pytest.raises(AttributeError):
+        _gk.noSuchTerm  # noqa: B018 — the vocabulary refuses a typo, as GK does
