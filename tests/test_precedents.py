@@ -333,6 +333,21 @@ def test_precedents_index_from_the_tables_equals_the_one_from_the_networkx_file(
     assert len(built["documents"]) == 5 and len(built["passages"]) > 100
 
 
+def test_precedents_index_written_in_bulk_is_left_as_fts5_keeps_an_index_it_changes(seeds_graph: Path) -> None:
+    """Merging is off while a whole index is written (one merge at the end); left off, the
+    segments an incremental build adds would pile up. The feature index is made after the rows."""
+    db = sqlite3.connect(seeds_graph / PRECEDENT_FILE)
+    try:
+        config = dict(db.execute("SELECT k, v FROM passages_config"))
+        indexes = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        plan = " ".join(row[-1] for row in db.execute(
+            "EXPLAIN QUERY PLAN SELECT doc_id FROM features WHERE kind = 'mechanism' AND key = 'x'"))
+    finally:
+        db.close()
+    assert config.get("automerge", 4) == 4
+    assert "features_by_key" in indexes and "features_by_key" in plan
+
+
 # ---------------------------------------------------------------- the command
 
 
