@@ -60,18 +60,38 @@ def _pickles_fast(cls: type[_R]) -> type[_R]:
     True
     """
     names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
-    setter = object.__setattr__
 
     def __getstate__(self: Any) -> tuple[Any, ...]:
         return tuple([getattr(self, name) for name in names])
 
-    def __setstate__(self: Any, state: tuple[Any, ...]) -> None:
-        for name, value in zip(names, state, strict=True):
-            setter(self, name, value)
-
     cls.__getstate__ = __getstate__  # type: ignore[attr-defined]
-    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
+    cls.__setstate__ = _state_setter(cls, names)  # type: ignore[attr-defined]
     return cls
+
+
+def _state_setter(cls: type, names: tuple[str, ...]) -> Any:
+    """A ``__setstate__`` that sets each slot through its descriptor, one statement per field.
+
+    A loop calling ``object.__setattr__`` by name took 1.5 s for the 1.1M records of 10,000
+    cached extractions; this takes about half (the way :mod:`dataclasses` makes ``__init__``).
+
+    >>> span = Span(doc_id="d1", start=0, end=2, text="银川")
+    >>> blank = object.__new__(Span)
+    >>> blank.__setstate__(("d1", 0, 2, "银川")); blank == span
+    True
+    >>> object.__new__(Span).__setstate__(("d1", 0, 2))
+    Traceback (most recent call last):
+    ValueError: Span pickled with 3 fields, not 4: an entry of another version
+    """
+    setters = {f"_set{i}": getattr(cls, name).__set__ for i, name in enumerate(names)}
+    body = "".join(f"    _set{i}(self, state[{i}])\n" for i in range(len(names)))
+    source = (f"def __setstate__(self, state):\n"
+              f"    if len(state) != {len(names)}:\n"
+              f"        raise ValueError(f'{cls.__name__} pickled with {{len(state)}} fields, not {len(names)}: "
+              f"an entry of another version')\n{body}")
+    scope: dict[str, Any] = {}
+    exec(source, setters, scope)  # noqa: S102 (the source is made of field counts, nothing read)
+    return scope["__setstate__"]
 
 
 @_pickles_fast
