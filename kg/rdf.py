@@ -88,9 +88,14 @@ _ESCAPE = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 LOCAL_PREFIXES: tuple[str, ...] = tuple(str(ID[kind]) for kind in ("doc", "evidence", "adoption", "obs"))
 
 
+def _quoted(text: str) -> str:
+    """``text`` as the quoted form of an N-Triples literal."""
+    return '"' + text.translate(_ESCAPE) + '"'
+
+
 def _nt_term(term: Node) -> str:
     if isinstance(term, Literal):
-        text = '"' + str(term).translate(_ESCAPE) + '"'
+        text = _quoted(str(term))
         if term.language:
             return f"{text}@{term.language}"
         return f"{text}^^<{term.datatype}>" if term.datatype else text
@@ -130,7 +135,7 @@ def _iri(iri: str) -> str:
 
 def _zh(text: str) -> str:
     """``_nt_term(zh(text))``: Chinese text as an ``@zh`` literal."""
-    return '"' + text.translate(_ESCAPE) + '"@zh'
+    return _quoted(text) + "@zh"
 
 
 def _lit(value: str | int) -> str:
@@ -144,7 +149,7 @@ def _lit(value: str | int) -> str:
     "7"^^<http://www.w3.org/2001/XMLSchema#integer>
     """
     if isinstance(value, str):
-        return '"' + value.translate(_ESCAPE) + '"'
+        return _quoted(value)
     if isinstance(value, bool):
         return _TRUE if value else _FALSE
     if type(value) is int:
