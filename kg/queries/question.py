@@ -24,6 +24,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
+
+import numpy as np
 import pandas as pd
 
 from kg.errors import QueryError
@@ -171,17 +173,49 @@ def normalise(frame: pd.DataFrame, question: Question, what: str) -> pd.DataFram
     if [str(c) for c in frame.columns] != columns:
         raise QueryError(f"The {what} has the columns {[str(c) for c in frame.columns]}, not {columns}; "
                          f"fix the query so it returns the question's columns in order.")
-    types = list(question.columns.values())
-    rows = [tuple(_plain(value, kind, column, what) for value, kind, column in zip(row, types, columns))
-            for row in frame.itertuples(index=False, name=None)]
-    rows = list(dict.fromkeys(rows))  # one row per distinct answer, whatever the engine
-    index = {column: i for i, column in enumerate(columns)}
+    values = [_column(frame.iloc[:, i].tolist(), kind, column, what)
+              for i, (column, kind) in enumerate(question.columns.items())]
+    rows = list(dict.fromkeys(zip(*values)))  # one row per distinct answer, whatever the engine
     order = [(c.lstrip("-"), c.startswith("-")) for c in question.order]
     key = order + [(c, False) for c in columns if c not in {name for name, _ in order}]
-    for column, descending in reversed(key):  # stable sorts, the last key first
-        i = index[column]
-        rows.sort(key=lambda row: (row[i] is not None, row[i]), reverse=descending)
-    return pd.DataFrame(rows, columns=columns, dtype=object)
+    table = np.empty((len(rows), len(columns)), dtype=object)
+    if rows:
+        at = {column: values for column, values in zip(columns, zip(*rows))}
+        # np.lexsort's first key is its last: the question's key goes in reversed
+        table[:] = [rows[i] for i in np.lexsort([_ranks(at[c], descending) for c, descending in reversed(key)])]
+    return pd.DataFrame(table, columns=columns, dtype=object)
+
+
+def _column(values: list[object], kind: type, column: str, what: str) -> list[object]:
+    """``values`` as :func:`_plain` gives them; a value already plain is kept without a call."""
+    if kind is list:
+        return [_joined(v, column, what) for v in values]
+    if kind is float:  # NaN is a missing value
+        return [v if type(v) is float and v == v else _plain(v, kind, column, what) for v in values]
+    return [v if v is None or type(v) is kind else _plain(v, kind, column, what) for v in values]
+
+
+def _joined(value: object, column: str, what: str) -> object:
+    """A list column's value as :func:`_plain` gives it, without its checks where the value is a list of strings."""
+    if type(value) is list:
+        try:
+            return LIST_SEPARATOR.join(sorted(set(value)))
+        except TypeError:  # not all strings
+            pass
+    return _plain(value, list, column, what)
+
+
+def _ranks(values: Sequence[object], descending: bool) -> np.ndarray:
+    """Each value's place in the column's order: ``None`` first, or last when ``descending``."""
+    distinct = set(values)
+    distinct.discard(None)
+    if descending:
+        rank = {v: -i for i, v in enumerate(sorted(distinct))}  # type: ignore[type-var]
+        rank[None] = 1
+    else:
+        rank = {v: i for i, v in enumerate(sorted(distinct))}  # type: ignore[type-var]
+        rank[None] = -1
+    return np.array(list(map(rank.__getitem__, values)), dtype=np.int64)
 
 
 def _plain(value: object, kind: type, column: str, what: str) -> object:
