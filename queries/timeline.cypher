@@ -32,6 +32,9 @@ WHERE m.label = $name
        AND ('|' + m.alt_labels + '|') CONTAINS ('|' + $name + '|'))
 MATCH (form:Mechanism)-[:BROADER*0..]->(m)
 WHERE form.id = m.id OR form.local_form
+// a handful of forms: LadybugDB then walks from them to their adoptions instead of joining
+// every ADOPTED edge of the graph (塞上枫桥 at 100,000 documents: 0.26 s -> 20 ms)
+WITH DISTINCT form
 MATCH (place:Place)-[a:ADOPTED]->(form)
 MATCH (doc:Document)
 WHERE doc.doc_id = a.doc_id

@@ -29,15 +29,19 @@ WHERE m.label = $name
        AND ('|' + m.alt_labels + '|') CONTAINS ('|' + $name + '|'))
 MATCH (form:Mechanism)-[:BROADER*0..]->(m)
 WHERE form.local_form
+// a handful of forms: LadybugDB then walks from them to their adoptions instead of joining
+// every ADOPTED edge of the graph (塞上枫桥 at 100,000 documents: 0.26 s -> 20 ms)
+WITH DISTINCT form
 MATCH (place:Place)-[a:ADOPTED]->(form)
 MATCH (doc:Document)
 WHERE doc.doc_id = a.doc_id
-WITH form, place, count(DISTINCT doc.id) AS documents, min(doc.published) AS first_published
-// the documents of that form and place published first (all of them when none has a date)
-MATCH (place)-[first:ADOPTED]->(form)
-MATCH (firstDoc:Document)
-WHERE firstDoc.doc_id = first.doc_id
-  AND (first_published IS NULL OR firstDoc.published = first_published)
+WITH form, place, count(DISTINCT doc.id) AS documents, min(doc.published) AS first_published,
+     collect({published: doc.published, source: coalesce(doc.source, doc.doc_id)}) AS docs
+// the documents of that form and place published first (all of them when none has a date), from the
+// list just collected: matching the adoptions again joined every ADOPTED edge (0.3 s at 100,000 documents)
+UNWIND docs AS first
+WITH form, place, documents, first_published, first
+WHERE first_published IS NULL OR first.published = first_published
 RETURN $name AS name, form.label AS form, place.label AS place, place.code AS code, documents,
-       min(coalesce(firstDoc.source, firstDoc.doc_id)) AS first_document, first_published
+       min(first.source) AS first_document, first_published
 ORDER BY form, code, place
