@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 from importlib.resources import files
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from kg.errors import QueryError
 from kg.graph import build_graph
 from kg.pipeline import build
 from kg.queries import ENGINES, QUESTIONS, ask
+from kg.queries.question import bind_params, normalise
+from kg.queries.walk import KINDS, NAMED_KINDS, NAMES, index_nodes, named
 from tests.conftest import digest
 from tests.test_queries_documents import SPREAD as DOCUMENT_SPREAD
 from kg.stores.networkx import NETWORKX_FILE, read_networkx, write_networkx
@@ -512,6 +515,40 @@ def test_queries_every_question_ships_both_files_using_its_variables(name):
     for variable in variables:
         assert re.search(rf"\?{variable}\b", sparql) and re.search(rf"\${variable}\b", cypher)
     assert set(re.findall(r"\$(\w+)", re.sub(r"//.*", "", cypher))) == variables  # no other parameter
+
+
+@pytest.fixture(scope="module")
+def seed_networkx(seed_graph) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
+    """The seeds' networkx graph as read (every walk scans its nodes) and as ``ask`` reads it (indexed)."""
+    return read_networkx(seed_graph), index_nodes(read_networkx(seed_graph))
+
+
+@pytest.mark.parametrize(("question", "params"), [(q, p) for q, spread in (SPREAD | DOCUMENT_SPREAD).items()
+                                                  for p in spread],
+                         ids=lambda value: value if isinstance(value, str) else "-".join(map(str, value.values())))
+def test_queries_networkx_answers_the_same_from_the_node_index_as_from_every_node(seed_networkx, question, params):
+    scanned, indexed = seed_networkx
+    q = QUESTIONS[question]
+    bound = bind_params(question, q, params)
+    runs = ([bound] if q.each is None else
+            [{**bound, q.variable(q.each): value} for value in bound[q.variable(q.each)]])
+    for run in runs:
+        plain, fast = (normalise(pd.DataFrame(q.networkx(g, **run), columns=list(q.columns), dtype=object), q, question)
+                       for g in (scanned, indexed))
+        assert not plain.empty and fast.equals(plain)
+    assert KINDS in indexed.graph and KINDS not in scanned.graph
+
+
+def test_queries_node_index_lists_each_kind_and_only_names_of_named_kinds(seed_networkx):
+    scanned, indexed = seed_networkx
+    kinds = indexed.graph[KINDS]
+    assert {kind: len(nodes) for kind, nodes in kinds.items()} == dict(
+        Counter(kind for _, kind in scanned.nodes(data="kind")))
+    assert {kind for kind, _ in indexed.graph[NAMES]} == NAMED_KINDS
+    assert named(indexed, "新时代枫桥经验", "Mechanism") == named(scanned, "新时代枫桥经验", "Mechanism") != []
+    observation = kinds["Observation"][0]  # not a named kind: looked for by scanning
+    label = indexed.nodes[observation]["label"]
+    assert named(indexed, label, "Observation") == named(scanned, label, "Observation") == [observation]
 
 
 def test_queries_networkx_rereads_a_rewritten_graph(seed_graph, tmp_path):

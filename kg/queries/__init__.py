@@ -48,6 +48,7 @@ from kg.queries.adoption import ADOPTION_QUESTIONS, place_name
 from kg.queries.documents import DOCUMENT_QUESTIONS, policy_title
 from kg.queries.metrics import METRIC_QUESTIONS
 from kg.queries.question import ENGINES, Question, bind_params, normalise, read_query
+from kg.queries.walk import index_nodes
 from kg.stores.ladybug import LADYBUG_FILE, query_ladybug
 from kg.stores.networkx import NETWORKX_FILE, read_networkx
 from kg.stores.oxigraph import query_sparql
@@ -138,4 +139,4 @@ def _networkx(graph_dir: Path) -> nx.MultiDiGraph:
 
 @lru_cache(maxsize=4)
 def _read_networkx(folder: Path, mtime_ns: int, size: int) -> nx.MultiDiGraph:
-    return read_networkx(folder)
+    return index_nodes(read_networkx(folder))

@@ -15,7 +15,7 @@ import networkx as nx
 
 from kg.gazetteer import load_gazetteer
 from kg.queries.question import Question, Row
-from kg.queries.walk import adoption_year, adoptions, document_name, labels, local_forms, named, reaching, with_forms
+from kg.queries.walk import adoption_year, adoptions, document_name, local_forms, named, reaching, with_forms
 from kg.vocab import doc_iri
 
 __all__ = ["ADOPTION_QUESTIONS", "adopters_networkx", "co_adoption_networkx", "mechanisms_networkx", "place_name",
@@ -147,7 +147,7 @@ def mechanisms_networkx(graph: nx.MultiDiGraph, *, name: str, within: bool) -> l
     [('宁夏回族自治区', True, '银川市', '640100', '枫桥经验', '塞上枫桥', 'implemented', None, 'yinchuan.txt', '银川市打造“塞上枫桥”。')]
     """
     nodes = graph.nodes
-    targets = [node for node, attrs in nodes(data=True) if attrs.get("kind") == "Place" and name in labels(attrs)]
+    targets = named(graph, name, "Place")
     places = {place for target in targets for place in (target, *(reaching(graph, target, "WITHIN") if within else ()))
               if nodes[place].get("kind") == "Place"}
     rows: set[Row] = set()

@@ -14,7 +14,7 @@ import networkx as nx
 
 from kg.queries.adoption import place_name
 from kg.queries.question import Question, Row
-from kg.queries.walk import adoptions, document_name, labels, named, with_forms
+from kg.queries.walk import adoptions, document_name, labels, named, of_kind, with_forms
 
 __all__ = ["DOCUMENT_QUESTIONS", "agency_networkx", "citations_networkx", "documents_networkx", "entity_name",
            "level_names", "policy_title", "replies_networkx"]
@@ -59,8 +59,8 @@ def citations_networkx(graph: nx.MultiDiGraph, *, words: str, mechanism: str) ->
     adopting = ({doc["doc_id"] for _, _, _, doc in adoptions(graph, with_forms(graph, mechanism))}
                 if mechanism else None)
     rows: set[Row] = set()
-    for policy, attrs in nodes(data=True):
-        if attrs.get("kind") != "Policy" or words not in (attrs.get("title") or ""):
+    for policy, attrs in of_kind(graph, "Policy"):
+        if words not in (attrs.get("title") or ""):
             continue
         for doc, _, edge in graph.in_edges(policy, data=True):
             found = nodes[doc]
@@ -124,24 +124,25 @@ def replies_networkx(graph: nx.MultiDiGraph, *, body: str, level: str, proposer:
     """
     nodes = graph.nodes
     rows: list[Row] = []
-    for doc, proposal, kind in graph.edges(data="type"):
-        found, p = nodes[doc], nodes[proposal]
-        if kind != "RESPONDS_TO" or found.get("kind") != "Document" or p.get("kind") != "Proposal":
-            continue
-        stored, proposers = p.get("level"), p.get("proposers") or ""
-        handled = _handled_by(graph, proposal)
-        if ((body and p.get("body") != body)
-                or (level and not (stored and f"|{stored}|" in f"|{level}|"))
-                or (proposer and ("|" in proposer or proposer not in proposers))
-                or (handler and ("|" in handler or not any(handler in name for _, agency in handled
-                                                           for name in labels(agency))))):
-            continue
-        assembly = (stored or "") + (p.get("body") or "")
-        rows.append((body, level, proposer, handler, document_name(found), found.get("title"), found.get("published"),
-                     found.get("issuer"), p.get("title"), assembly or None, p.get("term"), p.get("session"),
-                     p.get("proposal_kind"), p.get("number"), proposers,
-                     tuple(agency.get("label") for role, agency in handled if role == "lead"),
-                     tuple(agency.get("label") for role, agency in handled if role == "co")))
+    for proposal, p in of_kind(graph, "Proposal"):
+        for doc, _, kind in graph.in_edges(proposal, data="type"):
+            found = nodes[doc]
+            if kind != "RESPONDS_TO" or found.get("kind") != "Document":
+                continue
+            stored, proposers = p.get("level"), p.get("proposers") or ""
+            handled = _handled_by(graph, proposal)
+            if ((body and p.get("body") != body)
+                    or (level and not (stored and f"|{stored}|" in f"|{level}|"))
+                    or (proposer and ("|" in proposer or proposer not in proposers))
+                    or (handler and ("|" in handler or not any(handler in name for _, agency in handled
+                                                               for name in labels(agency))))):
+                continue
+            assembly = (stored or "") + (p.get("body") or "")
+            rows.append((body, level, proposer, handler, document_name(found), found.get("title"), found.get("published"),
+                         found.get("issuer"), p.get("title"), assembly or None, p.get("term"), p.get("session"),
+                         p.get("proposal_kind"), p.get("number"), proposers,
+                         tuple(agency.get("label") for role, agency in handled if role == "lead"),
+                         tuple(agency.get("label") for role, agency in handled if role == "co")))
     return rows
 
 
@@ -231,9 +232,8 @@ def documents_networkx(graph: nx.MultiDiGraph, *, entity: str) -> list[Row]:
     if not entity:
         return []
     nodes = graph.nodes
-    kinds = {node: attrs["kind"] for node, attrs in nodes(data=True)
-             if (attrs.get("kind") in ("Place", "Agency", "Program") and entity in labels(attrs))
-             or (attrs.get("kind") == "Policy" and attrs.get("title") == entity)}
+    kinds = {node: kind for kind in ("Place", "Agency", "Program") for node in named(graph, entity, kind)}
+    kinds |= {node: "Policy" for node, attrs in of_kind(graph, "Policy") if attrs.get("title") == entity}
     kinds |= {form: "Candidate" if nodes[form].get("candidate") else "Mechanism" for form in with_forms(graph, entity)}
     rows: set[Row] = set()
     for node, kind in kinds.items():

@@ -11,7 +11,7 @@ import networkx as nx
 
 from kg.queries.adoption import place_name
 from kg.queries.question import Question, Row
-from kg.queries.walk import document_name, labels, reaching
+from kg.queries.walk import document_name, named, of_kind, reaching
 from kg.vocab import doc_iri
 
 __all__ = ["METRIC_QUESTIONS", "metrics_networkx"]
@@ -38,12 +38,12 @@ def metrics_networkx(graph: nx.MultiDiGraph, *, name: str, words: str, within: b
     nodes = graph.nodes
     places: set[str] | None = None
     if name:
-        targets = [node for node, attrs in nodes(data=True) if attrs.get("kind") == "Place" and name in labels(attrs)]
+        targets = named(graph, name, "Place")
         places = {place for target in targets
                   for place in (target, *(reaching(graph, target, "WITHIN") if within else ()))}
     rows: set[Row] = set()
-    for observation, attrs in nodes(data=True):
-        if attrs.get("kind") != "Observation" or words not in (attrs.get("indicator") or ""):
+    for observation, attrs in of_kind(graph, "Observation"):
+        if words not in (attrs.get("indicator") or ""):
             continue
         doc = nodes.get(str(doc_iri(attrs["doc_id"])))
         if doc is None:

@@ -191,7 +191,7 @@ def _column(values: list[object], kind: type, column: str, what: str) -> list[ob
     if kind is list:
         return [_joined(v, column, what) for v in values]
     if kind is float:  # NaN is a missing value
-        return [v if type(v) is float and v == v else _plain(v, kind, column, what) for v in values]
+        return [v if type(v) is float and not math.isnan(v) else _plain(v, kind, column, what) for v in values]
     return [v if v is None or type(v) is kind else _plain(v, kind, column, what) for v in values]
 
 

@@ -18,15 +18,23 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import networkx as nx
 
 from kg.vocab import doc_iri
 
-__all__ = ["adoption_year", "adoptions", "document_name", "labels", "local_forms", "named", "reaching",
-           "with_forms"]
+__all__ = ["adoption_year", "adoptions", "document_name", "index_nodes", "labels", "local_forms", "named",
+           "of_kind", "reaching", "with_forms"]
+
+#: The key of ``graph.graph`` under which :func:`index_nodes` leaves each kind's nodes.
+KINDS = "kg_nodes_by_kind"
+#: The key of ``graph.graph`` under which :func:`index_nodes` leaves the nodes of each (kind, label).
+NAMES = "kg_nodes_by_name"
+#: The kinds of node the questions look for by name (not documents or observations, which are many).
+NAMED_KINDS = frozenset({"Place", "Agency", "Program", "Mechanism"})
 
 
 def labels(attrs: Mapping[str, Any]) -> set[str]:
@@ -35,9 +43,47 @@ def labels(attrs: Mapping[str, Any]) -> set[str]:
     return {label for label in (attrs.get("label"), *alt.split("|")) if label}
 
 
+def index_nodes(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """``graph``, with its nodes listed by kind, and those of :data:`NAMED_KINDS` by (kind, label), in ``graph.graph``.
+
+    :func:`of_kind` and :func:`named` then read those lists instead of every node of the
+    graph (at 100,000 documents, 3.6 million nodes). For a graph that is not changed after:
+    :mod:`kg.queries` indexes the graph it reads from a file, once per version of the file.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("m", kind="Mechanism", label="枫桥经验", alt_labels="新时代枫桥经验")
+    >>> g.add_node("p", kind="Place", label="枫桥经验")
+    >>> named(index_nodes(g), "新时代枫桥经验", "Mechanism"), [node for node, _ in of_kind(g, "Place")]
+    (['m'], ['p'])
+    """
+    kinds: defaultdict[object, list[str]] = defaultdict(list)
+    names: defaultdict[tuple[object, str], list[str]] = defaultdict(list)
+    for node, attrs in graph.nodes(data=True):
+        kind = attrs.get("kind")
+        kinds[kind].append(node)
+        if kind in NAMED_KINDS:
+            for label in labels(attrs):
+                names[kind, label].append(node)
+    graph.graph[KINDS], graph.graph[NAMES] = dict(kinds), dict(names)
+    return graph
+
+
+def of_kind(graph: nx.MultiDiGraph, kind: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """``(node, attributes)`` for every node of ``kind``, in the graph's order."""
+    nodes, index = graph.nodes, graph.graph.get(KINDS)
+    if index is None:
+        return ((node, attrs) for node, attrs in nodes(data=True) if attrs.get("kind") == kind)
+    return ((node, nodes[node]) for node in index.get(kind, ()))
+
+
 def named(graph: nx.MultiDiGraph, name: str, kind: str) -> list[str]:
-    """The nodes of ``kind`` one of whose labels is ``name``."""
-    return [node for node, attrs in graph.nodes(data=True) if attrs.get("kind") == kind and name in labels(attrs)]
+    """The nodes of ``kind`` one of whose labels is ``name``, in the graph's order."""
+    index = graph.graph.get(NAMES)
+    if index is None or kind not in NAMED_KINDS:
+        return [node for node, attrs in of_kind(graph, kind) if name in labels(attrs)]
+    return list(index.get((kind, name), ()))
 
 
 def reaching(graph: nx.MultiDiGraph, node: str, edge: str) -> set[str]:
