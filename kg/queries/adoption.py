@@ -15,8 +15,8 @@ import networkx as nx
 
 from kg.gazetteer import load_gazetteer
 from kg.queries.question import Question, Row
-from kg.queries.walk import adoption_year, adoptions, document_name, local_forms, named, reaching, with_forms
-from kg.vocab import doc_iri
+from kg.queries.walk import adoption_year, adoptions, doc_node, document_name, local_forms, named, reaching, with_forms
+from kg.vocab import doc_iri  # noqa: F401 (the examples below use it)
 
 __all__ = ["ADOPTION_QUESTIONS", "adopters_networkx", "co_adoption_networkx", "mechanisms_networkx", "place_name",
            "timeline_networkx", "variants_networkx"]
@@ -156,7 +156,7 @@ def mechanisms_networkx(graph: nx.MultiDiGraph, *, name: str, within: bool) -> l
             if edge.get("type") != "ADOPTED" or nodes[form].get("kind") != "Mechanism":
                 continue
             canonical = nodes.get(nodes[form].get("canonical_id"))
-            doc = nodes.get(str(doc_iri(edge["doc_id"])))
+            doc = nodes.get(doc_node(edge["doc_id"]))
             if canonical is None or canonical.get("kind") != "Mechanism" or doc is None:
                 continue
             rows.add((name, within, nodes[place].get("label"), nodes[place].get("code"), canonical.get("label"),
@@ -202,7 +202,7 @@ def co_adoption_networkx(graph: nx.MultiDiGraph, *, name: str) -> list[Row]:
                     continue
                 canonical = nodes[form].get("canonical_id")
                 if (canonical != own and nodes.get(canonical, {}).get("kind") == "Mechanism"
-                        and str(doc_iri(edge["doc_id"])) in nodes):
+                        and doc_node(edge["doc_id"]) in nodes):
                     found[canonical].add(place)
     return [(name, nodes[canonical].get("label"), len(places), tuple(sorted(nodes[p].get("label") for p in places)))
             for canonical, places in found.items()]

@@ -14,7 +14,7 @@ import networkx as nx
 
 from kg.queries.adoption import place_name
 from kg.queries.question import Question, Row
-from kg.queries.walk import adoptions, document_name, labels, named, of_kind, with_forms
+from kg.queries.walk import adoptions, doc_node, document_name, labels, named, of_kind, with_forms
 
 __all__ = ["DOCUMENT_QUESTIONS", "agency_networkx", "citations_networkx", "documents_networkx", "entity_name",
            "level_names", "policy_title", "replies_networkx"]
@@ -56,19 +56,20 @@ def citations_networkx(graph: nx.MultiDiGraph, *, words: str, mechanism: str) ->
     ['社区工作准入目录(试行)']
     """
     nodes = graph.nodes
-    adopting = ({doc["doc_id"] for _, _, _, doc in adoptions(graph, with_forms(graph, mechanism))}
-                if mechanism else None)
+    if mechanism:  # from the documents adopting it: fewer than the citations of every policy
+        adopting = {doc_node(edge["doc_id"]) for _, _, edge, _ in adoptions(graph, with_forms(graph, mechanism))}
+        cites = ((doc, policy, edge) for doc in adopting for _, policy, edge in graph.out_edges(doc, data=True))
+    else:
+        cites = ((doc, policy, edge) for policy, attrs in of_kind(graph, "Policy") if words in (attrs.get("title") or "")
+                 for doc, _, edge in graph.in_edges(policy, data=True))
     rows: set[Row] = set()
-    for policy, attrs in of_kind(graph, "Policy"):
-        if words not in (attrs.get("title") or ""):
+    for doc, policy, edge in cites:
+        attrs, found = nodes[policy], nodes[doc]
+        if (edge.get("type") != "CITES" or attrs.get("kind") != "Policy" or found.get("kind") != "Document"
+                or words not in (attrs.get("title") or "")):
             continue
-        for doc, _, edge in graph.in_edges(policy, data=True):
-            found = nodes[doc]
-            if edge.get("type") != "CITES" or found.get("kind") != "Document":
-                continue
-            if adopting is None or found.get("doc_id") in adopting:
-                rows.add((words, mechanism, attrs["title"], attrs.get("year"), document_name(found),
-                          found.get("title"), found.get("published"), edge.get("sentence")))
+        rows.add((words, mechanism, attrs["title"], attrs.get("year"), document_name(found),
+                  found.get("title"), found.get("published"), edge.get("sentence")))
     return list(rows)
 
 

@@ -11,8 +11,7 @@ import networkx as nx
 
 from kg.queries.adoption import place_name
 from kg.queries.question import Question, Row
-from kg.queries.walk import document_name, named, of_kind, reaching
-from kg.vocab import doc_iri
+from kg.queries.walk import doc_node, document_name, named, of_kind, reaching
 
 __all__ = ["METRIC_QUESTIONS", "metrics_networkx"]
 
@@ -22,6 +21,7 @@ def metrics_networkx(graph: nx.MultiDiGraph, *, name: str, words: str, within: b
 
     Examples
     --------
+    >>> from kg.vocab import doc_iri
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("yc", kind="Place", label="银川市", alt_labels="", code="640100")
     >>> g.add_node("jf", kind="Place", label="金凤区", alt_labels="", code="640106")
@@ -45,7 +45,7 @@ def metrics_networkx(graph: nx.MultiDiGraph, *, name: str, words: str, within: b
     for observation, attrs in of_kind(graph, "Observation"):
         if words not in (attrs.get("indicator") or ""):
             continue
-        doc = nodes.get(str(doc_iri(attrs["doc_id"])))
+        doc = nodes.get(doc_node(attrs["doc_id"]))
         if doc is None:
             continue
         for _, place, edge in graph.out_edges(observation, data="type"):
