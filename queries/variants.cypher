@@ -42,6 +42,8 @@ WITH form, place, count(DISTINCT doc.id) AS documents, min(doc.published) AS fir
 UNWIND docs AS first
 WITH form, place, documents, first_published, first
 WHERE first_published IS NULL OR first.published = first_published
+// per form and place node: two places of one name (南苑社区 of two districts) are two rows
+WITH form, place, documents, first_published, min(first.source) AS first_document
 RETURN $name AS name, form.label AS form, place.label AS place, place.code AS code, documents,
-       min(first.source) AS first_document, first_published
-ORDER BY form, code, place
+       first_document, first_published
+ORDER BY form.label, place.code, place.label

@@ -225,6 +225,26 @@ def test_queries_variants_first_document_is_the_first_published_else_the_first_b
         {"documents": 2, "first_document": "a.txt", "first_published": None}]
 
 
+@pytest.fixture(scope="module")
+def namesake_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two documents, each adopting 塞上枫桥 in a community named 南苑社区: one in 兴庆区, one in 金凤区."""
+    folder = tmp_path_factory.mktemp("namesakes")
+    for file, district in (("a.txt", "兴庆区"), ("b.txt", "金凤区")):
+        (folder / file).write_text(f"关于社区治理的答复\n{district}南苑社区推行“塞上枫桥”工作法。\n", encoding="utf-8")
+    build([folder], folder / "kg-out", site=False)
+    return folder / "kg-out"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_queries_variants_two_places_of_one_name_are_two_rows(namesake_graph, engine):
+    places = ask("adopters", namesake_graph, engine="cypher", mechanism="塞上枫桥")
+    assert places[["place", "code", "document"]].values.tolist() == [["南苑社区", None, "a.txt"],
+                                                                   ["南苑社区", None, "b.txt"]]
+    frame = ask("variants", namesake_graph, engine=engine, mechanism="枫桥经验")
+    assert frame[["form", "place", "code", "documents", "first_document"]].values.tolist() == [
+        ["塞上枫桥", "南苑社区", None, 1, "a.txt"], ["塞上枫桥", "南苑社区", None, 1, "b.txt"]]
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_queries_mechanisms_of_yinchuan_include_red_property_and_one_core_many(seed_graph, engine):
     frame = ask("mechanisms", seed_graph, engine=engine, place="银川市")
