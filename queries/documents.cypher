@@ -56,7 +56,12 @@ WHERE $entity <> '' AND (named.label = $entity OR (NOT ($entity CONTAINS '|')
                          AND ('|' + named.alt_labels + '|') CONTAINS ('|' + $entity + '|')))
 MATCH (x:Mechanism)-[:BROADER*0..]->(named)
 WHERE x.id = named.id OR x.local_form
-MATCH (doc:Document)-[:MENTIONS]->(x)
+// from the mechanism's few forms to the documents that mention them: as a MATCH, LadybugDB
+// joined every mention of a mechanism instead (0.3-0.4 s at 100,000 documents, whatever the entity)
+WITH DISTINCT x
+OPTIONAL MATCH (doc:Document)-[:MENTIONS]->(x)
+WITH x, doc
+WHERE doc IS NOT NULL
 RETURN $entity AS entity, CASE WHEN x.candidate THEN 'Candidate' ELSE 'Mechanism' END AS kind,
        x.label AS matched, coalesce(doc.source, doc.doc_id) AS document,
        doc.doc_id AS doc_id, doc.title AS title, doc.issuer AS issuer, doc.published AS published
