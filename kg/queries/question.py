@@ -173,17 +173,28 @@ def normalise(frame: pd.DataFrame, question: Question, what: str) -> pd.DataFram
     if [str(c) for c in frame.columns] != columns:
         raise QueryError(f"The {what} has the columns {[str(c) for c in frame.columns]}, not {columns}; "
                          f"fix the query so it returns the question's columns in order.")
-    values = [_column(frame.iloc[:, i].tolist(), kind, column, what)
+    values = [_array(_column(frame.iloc[:, i].tolist(), kind, column, what))
               for i, (column, kind) in enumerate(question.columns.items())]
-    rows = list(dict.fromkeys(zip(*values)))  # one row per distinct answer, whatever the engine
+    if not len(frame):
+        return pd.DataFrame({column: _array([]) for column in columns}, columns=columns, dtype=object)
     order = [(c.lstrip("-"), c.startswith("-")) for c in question.order]
     key = order + [(c, False) for c in columns if c not in {name for name, _ in order}]
-    table = np.empty((len(rows), len(columns)), dtype=object)
-    if rows:
-        at = {column: values for column, values in zip(columns, zip(*rows))}
-        # np.lexsort's first key is its last: the question's key goes in reversed
-        table[:] = [rows[i] for i in np.lexsort([_ranks(at[c], descending) for c, descending in reversed(key)])]
-    return pd.DataFrame(table, columns=columns, dtype=object)
+    at = dict(zip(columns, values))
+    ranks = {c: _ranks(at[c], descending) for c, descending in key}
+    rows = np.lexsort([ranks[c] for c, _ in reversed(key)])  # np.lexsort's first key is its last
+    # One row per distinct answer, whatever the engine: equal rows are equal in every rank, and adjacent once sorted.
+    ranked = np.stack([ranks[c][rows] for c, _ in key])
+    distinct = np.ones(len(rows), dtype=bool)
+    distinct[1:] = (ranked[:, 1:] != ranked[:, :-1]).any(axis=0)
+    rows = rows[distinct]
+    return pd.DataFrame({column: at[column][rows] for column in columns}, columns=columns, dtype=object)
+
+
+def _array(values: list[object]) -> np.ndarray:
+    """``values`` as a one-dimensional object array (each value a scalar or ``None``)."""
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
 
 
 def _column(values: list[object], kind: type, column: str, what: str) -> list[object]:
@@ -196,7 +207,9 @@ def _column(values: list[object], kind: type, column: str, what: str) -> list[ob
 
 
 def _joined(value: object, column: str, what: str) -> object:
-    """A list column's value as :func:`_plain` gives it, without its checks where the value is a list of strings."""
+    """A list column's value as :func:`_plain` gives it, without its checks where it is a string or a list of strings."""
+    if type(value) is str:
+        return LIST_SEPARATOR.join(sorted(set(value.split(LIST_SEPARATOR)))) if value else ""
     if type(value) is list:
         try:
             return LIST_SEPARATOR.join(sorted(set(value)))
@@ -205,17 +218,13 @@ def _joined(value: object, column: str, what: str) -> object:
     return _plain(value, list, column, what)
 
 
-def _ranks(values: Sequence[object], descending: bool) -> np.ndarray:
-    """Each value's place in the column's order: ``None`` first, or last when ``descending``."""
-    distinct = set(values)
-    distinct.discard(None)
+def _ranks(values: np.ndarray, descending: bool) -> np.ndarray:
+    """Each value's place in the column's order (equal values, equal places): ``None`` first, or last
+    when ``descending``. ``pd.factorize`` sorts the distinct values as ``sorted`` does (``<``)."""
+    codes, _ = pd.factorize(values, sort=True)  # None is -1
     if descending:
-        rank = {v: -i for i, v in enumerate(sorted(distinct))}  # type: ignore[type-var]
-        rank[None] = 1
-    else:
-        rank = {v: i for i, v in enumerate(sorted(distinct))}  # type: ignore[type-var]
-        rank[None] = -1
-    return np.array(list(map(rank.__getitem__, values)), dtype=np.int64)
+        return np.where(codes < 0, 1, -codes)
+    return codes.astype(np.int64, copy=False)
 
 
 def _plain(value: object, kind: type, column: str, what: str) -> object:
