@@ -2,6 +2,7 @@
 
     python benchmarks/bench_scale.py [--docs 1000,10000] [--jobs 2] [--changed 10] [--repeat 20]
                                      [--rdf none] [--work DIR] [--no-queries] [--engines sparql,cypher,networkx]
+    python benchmarks/bench_scale.py --queries-only [--docs 100000] [--repeat 5] [--engines cypher,networkx]
 
 For each size N it:
 
@@ -17,6 +18,9 @@ For each size N it:
 
 It prints one table row per N, then the stage times. ``--rdf`` says which RDF files the
 builds write besides ``graph.nt`` (as ``kg build --rdf``; default none, as at scale).
+
+``--queries-only`` builds nothing: on each ``graph-N`` folder a run left under ``--work``
+it times step 4 alone and prints every question and precedent search, not only the slowest.
 """
 
 from __future__ import annotations
@@ -161,6 +165,34 @@ def time_queries(graph: Path, repeat: int, engines: list[str]) -> dict[str, tupl
     return worst
 
 
+def query_tables(graph: Path, repeat: int, engines: list[str]) -> None:
+    """Print the 95th-percentile milliseconds and rows of every question on every engine, and of
+    every precedent search of ``bench_precedents.py``, on the graph folder ``graph``."""
+    from bench_precedents import queries, timed
+    from bench_queries import pick_params, time_question
+
+    from kg.queries import ENGINES, QUESTIONS
+    from kg.research.precedents import find_precedents
+
+    params = pick_params(graph)
+    used = [e for e in ENGINES if e in engines]
+    print(f"\n{graph.name}: questions, p95 ms of {repeat} calls after a warm-up (rows)\n")
+    print("| question | parameters | " + " | ".join(used) + " |")
+    print("|" + "---|" * (len(used) + 2))
+    for name in QUESTIONS:
+        cells = []
+        for engine in used:
+            rows, _, p95 = time_question(graph, name, params[name], engine, repeat)
+            cells.append(f"{p95:,.0f} ({rows:,})")
+        print(f"| {name} | {params[name]} | " + " | ".join(cells) + " |", flush=True)
+    print(f"\n{graph.name}: precedent searches, p95 ms of {repeat} calls after a warm-up (rows)\n")
+    print("| query | p95 ms (rows) |")
+    print("|---|---|")
+    for label, kwargs in queries(graph).items():
+        rows, _, p95 = timed(lambda kwargs=kwargs: find_precedents(graph, **kwargs), repeat)
+        print(f"| {label} | {p95:,.0f} ({rows}) |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", default="1000,10000", help="corpus sizes, comma-separated (default 1000,10000)")
@@ -170,9 +202,18 @@ def main() -> None:
     parser.add_argument("--rdf", default="none", help="RDF files besides graph.nt: ttl,jsonld or none")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "bench-scale")
     parser.add_argument("--no-queries", action="store_true", help="skip the query timings")
+    parser.add_argument("--queries-only", action="store_true",
+                        help="build nothing: time every question and precedent search on the graphs under --work")
     parser.add_argument("--engines", default="sparql,cypher,networkx",
                         help="engines whose questions are timed (default all; SPARQL takes seconds a call at 10k)")
     args = parser.parse_args()
+    if args.queries_only:
+        for n in (int(x) for x in args.docs.split(",")):
+            graph = args.work / f"graph-{n}"
+            if not (graph / "manifest.json").exists():
+                parser.error(f"no finished build at {graph}; run without --queries-only first")
+            query_tables(graph, args.repeat, args.engines.split(","))
+        return
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}; --jobs {args.jobs}, --rdf {args.rdf}")
