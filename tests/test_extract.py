@@ -50,6 +50,16 @@ def test_a_street_missing_from_the_gazetteer_is_kept_within_the_district_before_
     assert street.name == "向阳路街道" and street.parent is not None and street.parent.name == "平川区"
 
 
+@pytest.mark.parametrize("phrase", ["推广街道吹哨、部门报到", "大力推行社区网格化管理", "持续深化村民自治", "开展乡镇联审",
+                                    "率先试行社区积分制", "严格执行社区准入"])
+def test_a_verb_phrase_after_a_county_is_not_a_street_community_or_village(phrase: str) -> None:
+    gaz = load_gazetteer()
+    hits = gaz.find(fold(f"研究在平川区{phrase}的办法。"), scope=gaz.resolve("白银市"))
+    assert [h.place.name for h in hits] == ["平川区"]
+    ex = _extract(f"白银市民政局关于社区治理的答复\n研究在平川区{phrase}的办法。")
+    assert all(p.level != "village" and p.level != "town" for p in ex.places)
+
+
 def test_self_references_resolve_to_the_jurisdiction_or_the_heading_place() -> None:
     body = "一、全州情况\n全州推行网格化管理。\n二、蒙自市情况\n全市推行积分制。"
     ex = _extract(body, issuer="红河州民政局", title="红河州民政局关于政协红河州十二届四次会议第9号提案的答复")
