@@ -51,7 +51,7 @@ def test_a_street_missing_from_the_gazetteer_is_kept_within_the_district_before_
 
 
 @pytest.mark.parametrize("phrase", ["推广街道吹哨、部门报到", "大力推行社区网格化管理", "持续深化村民自治", "开展乡镇联审",
-                                    "率先试行社区积分制", "严格执行社区准入"])
+                                    "率先试行社区积分制", "严格执行社区准入", "设立乡贤参事会"])
 def test_a_verb_phrase_after_a_county_is_not_a_street_community_or_village(phrase: str) -> None:
     gaz = load_gazetteer()
     hits = gaz.find(fold(f"研究在平川区{phrase}的办法。"), scope=gaz.resolve("白银市"))
