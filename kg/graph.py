@@ -44,7 +44,7 @@ from kg.vocab import (
     adoption_iri,
     agency_iri,
     candidate_iri,
-    doc_iri,
+    doc_node,
     mechanism_iri,
     observation_iri,
     place_id,
@@ -58,7 +58,6 @@ __all__ = ["PropertyGraph", "GraphBuilder", "build_graph", "NODE_COLUMNS", "EDGE
 
 _Row = dict[str, object]
 _Tuple = tuple[object, ...]
-_DOC_NS = str(doc_iri(""))
 _S, _I, _F, _B = "object", "Int64", "float64", "bool"
 _SENTENCE = {"sentence": _S, "sentence_start": _I, "sentence_end": _I}
 _MENTION = {"mention_start": _I, "mention_end": _I}
@@ -220,13 +219,13 @@ class GraphBuilder:
 
     def mention(self, doc: Document, node: str, span: Span) -> None:
         self.check(doc, span, "mention")
-        self.edge("MENTIONS", _DOC_NS + doc.doc_id, node, count=1,
+        self.edge("MENTIONS", doc_node(doc.doc_id), node, count=1,
                   mention_start=span.start, mention_end=span.end)
 
     def add(self, ex: Extraction) -> None:
         """Add one document and every fact extracted from it that has evidence."""
         doc, meta = ex.document, ex.meta
-        d = str(doc_iri(doc.doc_id))
+        d = doc_node(doc.doc_id)
         self.rows["Document"][d] = (  # the order of NODE_COLUMNS["Document"]
             d, meta.title or doc.source, doc.doc_id, doc.source, meta.title, meta.kind, meta.issuer,
             meta.published, meta.signed, meta.signed_raw, meta.signed_uncertain, meta.index_no, meta.doc_no,

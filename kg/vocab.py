@@ -58,6 +58,7 @@ __all__ = [
     "AGENCY_KINDS",
     "key_hash",
     "doc_iri",
+    "doc_node",
     "place_iri",
     "place_id",
     "agency_iri",
@@ -237,6 +238,21 @@ def key_hash(*parts: object) -> str:
 def doc_iri(doc_id: str) -> URIRef:
     """The document's IRI: its ``doc_id`` is already a content hash."""
     return ID["doc"][doc_id]
+
+
+#: A document's IRI without its ``doc_id``.
+_DOC = str(ID["doc"])
+
+
+def doc_node(doc_id: str) -> str:
+    """The document's node id in the property graph: ``str(doc_iri(doc_id))``, without making the IRI.
+
+    Examples
+    --------
+    >>> doc_node("yinchuan-1") == str(doc_iri("yinchuan-1"))
+    True
+    """
+    return _DOC + doc_id
 
 
 def place_iri(place: Place) -> URIRef:

@@ -15,8 +15,8 @@ import networkx as nx
 
 from kg.gazetteer import load_gazetteer
 from kg.queries.question import Question, Row
-from kg.queries.walk import adoption_year, adoptions, doc_node, document_name, local_forms, named, reaching, with_forms
-from kg.vocab import doc_iri  # noqa: F401 (the examples below use it)
+from kg.queries.walk import adoption_year, adoptions, document_name, local_forms, named, reaching, with_forms
+from kg.vocab import doc_iri, doc_node  # noqa: F401 (doc_iri: the examples below use it)
 
 __all__ = ["ADOPTION_QUESTIONS", "adopters_networkx", "co_adoption_networkx", "mechanisms_networkx", "place_name",
            "timeline_networkx", "variants_networkx"]

@@ -14,7 +14,8 @@ import networkx as nx
 
 from kg.queries.adoption import place_name
 from kg.queries.question import Question, Row
-from kg.queries.walk import adoptions, doc_node, document_name, labels, named, of_kind, with_forms
+from kg.queries.walk import adoptions, document_name, labels, named, of_kind, with_forms
+from kg.vocab import doc_node
 
 __all__ = ["DOCUMENT_QUESTIONS", "agency_networkx", "citations_networkx", "documents_networkx", "entity_name",
            "level_names", "policy_title", "replies_networkx"]
@@ -126,24 +127,24 @@ def replies_networkx(graph: nx.MultiDiGraph, *, body: str, level: str, proposer:
     nodes = graph.nodes
     rows: list[Row] = []
     for proposal, p in of_kind(graph, "Proposal"):
-        for doc, _, kind in graph.in_edges(proposal, data="type"):
+        stored, proposers = p.get("level"), p.get("proposers") or ""
+        handled = _handled_by(graph, proposal)
+        if ((body and p.get("body") != body)
+                or (level and not (stored and f"|{stored}|" in f"|{level}|"))
+                or (proposer and ("|" in proposer or proposer not in proposers))
+                or (handler and ("|" in handler or not any(handler in name for _, agency in handled
+                                                           for name in labels(agency))))):
+            continue
+        assembly = (stored or "") + (p.get("body") or "")
+        lead = tuple(agency.get("label") for role, agency in handled if role == "lead")
+        co = tuple(agency.get("label") for role, agency in handled if role == "co")
+        for doc, _, kind in graph.in_edges(proposal, data="type"):  # the documents answering it
             found = nodes[doc]
-            if kind != "RESPONDS_TO" or found.get("kind") != "Document":
-                continue
-            stored, proposers = p.get("level"), p.get("proposers") or ""
-            handled = _handled_by(graph, proposal)
-            if ((body and p.get("body") != body)
-                    or (level and not (stored and f"|{stored}|" in f"|{level}|"))
-                    or (proposer and ("|" in proposer or proposer not in proposers))
-                    or (handler and ("|" in handler or not any(handler in name for _, agency in handled
-                                                               for name in labels(agency))))):
-                continue
-            assembly = (stored or "") + (p.get("body") or "")
-            rows.append((body, level, proposer, handler, document_name(found), found.get("title"), found.get("published"),
-                         found.get("issuer"), p.get("title"), assembly or None, p.get("term"), p.get("session"),
-                         p.get("proposal_kind"), p.get("number"), proposers,
-                         tuple(agency.get("label") for role, agency in handled if role == "lead"),
-                         tuple(agency.get("label") for role, agency in handled if role == "co")))
+            if kind == "RESPONDS_TO" and found.get("kind") == "Document":
+                rows.append((body, level, proposer, handler, document_name(found), found.get("title"),
+                             found.get("published"), found.get("issuer"), p.get("title"), assembly or None,
+                             p.get("term"), p.get("session"), p.get("proposal_kind"), p.get("number"), proposers,
+                             lead, co))
     return rows
 
 

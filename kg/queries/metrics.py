@@ -11,7 +11,8 @@ import networkx as nx
 
 from kg.queries.adoption import place_name
 from kg.queries.question import Question, Row
-from kg.queries.walk import doc_node, document_name, named, of_kind, reaching
+from kg.queries.walk import document_name, named, of_kind, reaching
+from kg.vocab import doc_node
 
 __all__ = ["METRIC_QUESTIONS", "metrics_networkx"]
 

@@ -24,9 +24,9 @@ from typing import Any
 
 import networkx as nx
 
-from kg.vocab import doc_iri
+from kg.vocab import doc_node
 
-__all__ = ["adoption_year", "adoptions", "doc_node", "document_name", "index_nodes", "labels", "local_forms", "named",
+__all__ = ["adoption_year", "adoptions", "document_name", "index_nodes", "labels", "local_forms", "named",
            "of_kind", "reaching", "with_forms"]
 
 #: The key of ``graph.graph`` under which :func:`index_nodes` leaves each kind's nodes.
@@ -41,21 +41,6 @@ def labels(attrs: Mapping[str, Any]) -> set[str]:
     """A node's label and alt labels (``|``-joined in the property graph), empty ones dropped."""
     alt = attrs.get("alt_labels") or ""
     return {label for label in (attrs.get("label"), *alt.split("|")) if label}
-
-
-#: A document node's id without its ``doc_id``.
-_DOC = str(doc_iri(""))
-
-
-def doc_node(doc_id: str) -> str:
-    """The node id of the document ``doc_id``: ``str(doc_iri(doc_id))``, without making the IRI.
-
-    Examples
-    --------
-    >>> doc_node("yinchuan-1") == str(doc_iri("yinchuan-1"))
-    True
-    """
-    return _DOC + doc_id
 
 
 def index_nodes(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
