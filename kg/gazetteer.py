@@ -58,7 +58,7 @@ _LISTED_VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,5}?)、[\u4e00-\u9fff]{2,5}?(�
 _TIED_NAME = re.compile(r"([\u4e00-\u9fff]{2,6}?)(街道办事处|街道|社区居委会|社区|居委会|村委会|镇|乡|村)")
 _NOT_IN_STEM = re.compile(r"[各等及全省市县区州的了在为是与将把对从作均已被就]")
 # A verb or an adverb of policy prose in the stem: 偏关县推广街道吹哨 is a county and a verb phrase,
-# not a street called 推广街道 (at 100,000 generated documents such phrases were the commonest places).
+# not a street called 推广街道 (in the generated benchmark corpus such phrases were the commonest places).
 _VERB_IN_STEM = re.compile(r"培育|发展|建设|开展|推进|推广|推行|深化|实施|实行|设立|成立|建立|形成|组织|探索|完善|健全|加强|落实|"
                            r"打造|构建|提升|试行|执行|大力|积极|持续|扎实|着力|逐步|进一步|率先|认真|广泛|深入|普遍|牵头|同步|严格|切实|"
                            r"全力|加快|不断|继续")
