@@ -92,6 +92,23 @@ def test_a_local_form_keeps_its_name_and_points_at_its_canonical_mechanism() -> 
     assert m.surface == "海上枫桥" and th.canonical_label(m.concept) == "枫桥经验"
 
 
+@pytest.mark.parametrize(("text", "label"), [
+    ("您建议“在全市推行积分制”，我们认为可行。", "积分制"),
+    ("关于“大力推广网格化管理”的建议收悉。", "网格化管理"),
+    ("您提出的“推广积分制管理”的建议很好。", "积分制管理"),
+])
+def test_a_quoted_suggestion_is_a_clause_and_the_label_inside_it_counts(text: str, label: str) -> None:
+    th = load_thesaurus()
+    assert [(m.surface, m.cue) for m in find_mechanisms("t", text, thesaurus=th)] == [(label, "thesaurus")]
+    ex = _extract(f"市民政局关于市政协提案的答复\n{text}")
+    assert label in {a.surface for a in ex.adoptions}
+
+
+def test_a_quoted_coinage_after_a_verb_is_still_one_name() -> None:
+    found = find_mechanisms("t", "推行“跑长制”，深化“五微力量”。", thesaurus=load_thesaurus())
+    assert [(m.surface, m.concept, m.cue) for m in found] == [("跑长制", None, "quoted"), ("五微力量", None, "quoted")]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -46,6 +46,12 @@ _SHORT_PAREN = re.compile(r"\([^()\n]{1,4}\)")
 _KEPT = re.compile("[^" + re.escape("".join(sorted(_VIEW_DROP))) + "\0]+")
 _QUOTED = re.compile(r"[“\"‘”]([^“”\"‘’\n。;!?]{1,24})[”\"’]")
 _FORMULA = re.compile(r"\d{1,4}(?:\+\d{1,4})*\+[XNxn]|\d{1,4}(?:\+\d{1,4}){2,}")
+#: A quoted clause, not a name: (在全市)推行积分制, 推广积分制管理. A proposal quotes its suggestion
+#: so; the label inside it is what is proposed, so the quotes do not make the clause one unit.
+_QUOTED_CLAUSE = re.compile(
+    r"^(?:在[\u4e00-\u9fff]{1,8}?)?(?:全面|大力|积极|进一步)?"
+    r"(?:推行|推广|实行|实施|建立|健全|完善|开展|深化|探索|构建|落实|加强|引入)[\u4e00-\u9fff]{2,}"
+)
 _PAREN_BODY = r"\(((?:[^()\n]|\([^()\n]{0,10}\)){4,400})\)"  # one level of (市) inside is fine
 _PAREN_AFTER = re.compile(_PAREN_BODY)
 _PAREN_NEAR = re.compile(r"[^()\n。;]{0,30}?" + _PAREN_BODY)
@@ -232,6 +238,8 @@ def find_mechanisms(
         concept = th.lookup(name) or th.lookup(_strip_tail(name))
         if concept is not None:
             continue  # a label: matched below, in the view, with any modifier around it
+        if _QUOTED_CLAUSE.match(name):
+            continue  # a quoted suggestion: any label inside it is matched below, on its own
         glued = label_ending.get(m.start())  # 人民调解“四张网”
         head = glued if glued is not None else m.start()
         left = folded[max(0, head - 8) : head]
