@@ -35,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -143,54 +144,57 @@ def restore(old: dict[Path, tuple[bytes, int]]) -> None:
         os.utime(path, ns=(mtime_ns, mtime_ns))
 
 
-def time_queries(graph: Path, repeat: int, engines: list[str]) -> dict[str, tuple[float, str]]:
-    """Engine → (worst p95 ms, the question it was); and the same for precedent search."""
+def query_timings(graph: Path, repeat: int, engines: list[str]) -> Iterator[tuple[str, str, object, int, float]]:
+    """``(engine, question, parameters, rows, p95 ms)`` for every question on each engine of
+    ``engines``, then ``("precedents", label, parameters, rows, p95 ms)`` for every precedent
+    search of ``bench_precedents.py`` (``repeat`` calls after a warm-up)."""
     from bench_precedents import queries, timed
     from bench_queries import pick_params, time_question
 
     from kg.queries import ENGINES, QUESTIONS
     from kg.research.precedents import find_precedents
 
-    worst: dict[str, tuple[float, str]] = {}
     params = pick_params(graph)
-    for engine in (e for e in ENGINES if e in engines):
-        for name in QUESTIONS:
-            _, _, p95 = time_question(graph, name, params[name], engine, repeat)
-            if p95 > worst.get(engine, (-1.0, ""))[0]:
-                worst[engine] = (p95, name)
+    for name in QUESTIONS:
+        for engine in (e for e in ENGINES if e in engines):
+            rows, _, p95 = time_question(graph, name, params[name], engine, repeat)
+            yield engine, name, params[name], rows, p95
     for label, kwargs in queries(graph).items():
-        _, _, p95 = timed(lambda: find_precedents(graph, **kwargs), repeat)
-        if p95 > worst.get("precedents", (-1.0, ""))[0]:
-            worst["precedents"] = (p95, label)
+        rows, _, p95 = timed(lambda kwargs=kwargs: find_precedents(graph, **kwargs), repeat)
+        yield "precedents", label, kwargs, rows, p95
+
+
+def time_queries(graph: Path, repeat: int, engines: list[str]) -> dict[str, tuple[float, str]]:
+    """Engine → (worst p95 ms, the question it was); and the same for precedent search."""
+    worst: dict[str, tuple[float, str]] = {}
+    for engine, label, _, _, p95 in query_timings(graph, repeat, engines):
+        if p95 > worst.get(engine, (-1.0, ""))[0]:
+            worst[engine] = (p95, label)
     return worst
 
 
 def query_tables(graph: Path, repeat: int, engines: list[str]) -> None:
     """Print the 95th-percentile milliseconds and rows of every question on every engine, and of
     every precedent search of ``bench_precedents.py``, on the graph folder ``graph``."""
-    from bench_precedents import queries, timed
-    from bench_queries import pick_params, time_question
-
-    from kg.queries import ENGINES, QUESTIONS
-    from kg.research.precedents import find_precedents
-
-    params = pick_params(graph)
-    used = [e for e in ENGINES if e in engines]
+    questions: dict[str, tuple[object, dict[str, str]]] = {}
+    searches: dict[str, str] = {}
+    for engine, label, params, rows, p95 in query_timings(graph, repeat, engines):
+        cell = f"{p95:,.0f} ({rows:,})"
+        if engine == "precedents":
+            searches[label] = cell
+        else:
+            questions.setdefault(label, (params, {}))[1][engine] = cell
+    used = list(next(iter(questions.values()))[1]) if questions else []
     print(f"\n{graph.name}: questions, p95 ms of {repeat} calls after a warm-up (rows)\n")
     print("| question | parameters | " + " | ".join(used) + " |")
     print("|" + "---|" * (len(used) + 2))
-    for name in QUESTIONS:
-        cells = []
-        for engine in used:
-            rows, _, p95 = time_question(graph, name, params[name], engine, repeat)
-            cells.append(f"{p95:,.0f} ({rows:,})")
-        print(f"| {name} | {params[name]} | " + " | ".join(cells) + " |", flush=True)
+    for name, (params, cells) in questions.items():
+        print(f"| {name} | {params} | " + " | ".join(cells[e] for e in used) + " |")
     print(f"\n{graph.name}: precedent searches, p95 ms of {repeat} calls after a warm-up (rows)\n")
     print("| query | p95 ms (rows) |")
     print("|---|---|")
-    for label, kwargs in queries(graph).items():
-        rows, _, p95 = timed(lambda kwargs=kwargs: find_precedents(graph, **kwargs), repeat)
-        print(f"| {label} | {p95:,.0f} ({rows}) |", flush=True)
+    for label, cell in searches.items():
+        print(f"| {label} | {cell} |")
 
 
 def main() -> None:
