@@ -50,13 +50,20 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from kg.io import fsync_dir, open_atomic, write_atomic
 from kg.rdf import RdfPart
 from kg.records import Extraction
 
-__all__ = ["CACHE_DIR", "MANIFEST", "SHARED_FILE", "CacheEntry", "FileState", "Manifest", "code_fingerprint",
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kg.graph import GraphState
+
+__all__ = ["CACHE_DIR", "GRAPH_STATE_FILE", "MANIFEST", "SHARED_FILE", "CacheEntry", "FileState", "Manifest", "code_fingerprint",
            "entry_path", "forget_shared", "prune_entries", "read_entry", "read_extraction", "read_manifest",
-           "read_shared", "write_entry", "write_manifest", "write_shared"]
+           "read_graph_state", "read_shared", "write_entry", "write_graph_state", "write_manifest", "write_shared"]
 
 #: The manifest's file name in a graph folder.
 MANIFEST = "manifest.json"
@@ -67,6 +74,9 @@ _LENGTH = struct.Struct("<Q")  # an entry file: the length of the extraction's p
 #: The shared lines of ``graph.nt``, kept for the next build's change to the Oxigraph store.
 SHARED_FILE = "shared.nt"
 _TOKEN = "# govkg store token "
+#: The property graph's merged state, kept for the next build (:func:`write_graph_state`).
+GRAPH_STATE_FILE = "graph-state.pickle"
+_GRAPH_TOKEN = "# govkg graph state "
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +262,58 @@ def forget_shared(out_dir: Path | str) -> None:
     if path.exists():
         path.unlink()
         fsync_dir(path.parent)
+
+
+def write_graph_state(out_dir: Path | str, token: str, state: GraphState, own: dict[str, pd.DataFrame]) -> Path:
+    """Keep the property graph's merged ``state`` and the rows each document owns (``own``,
+    :func:`kg.graph.own_rows`) as ``cache/graph-state.pickle``, under ``token``.
+
+    The tables go in as Arrow IPC (Feather) bytes: a pickle of their string columns
+    would pickle every string on its own. Written without an fsync: the build syncs once
+    before it writes the manifest that names ``token``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from kg.graph import GraphState, build_graph, own_rows
+    >>> from kg.thesaurus import load_thesaurus
+    >>> out, pg = Path(tempfile.mkdtemp()), build_graph([], thesaurus=load_thesaurus())
+    >>> _ = write_graph_state(out, "t1", GraphState(), own_rows(pg))
+    >>> state, own = read_graph_state(out, "t1")
+    >>> sorted(own) == sorted(own_rows(pg)), read_graph_state(out, "t2")
+    (True, None)
+    """
+    import pyarrow as pa
+    from pyarrow import feather
+
+    tables = {}
+    for kind, table in own.items():
+        sink = pa.BufferOutputStream()
+        feather.write_feather(table, sink, compression="uncompressed")
+        tables[kind] = sink.getvalue()
+    path = Path(out_dir) / CACHE_DIR / GRAPH_STATE_FILE
+    with open_atomic(path, durable=False) as fh:
+        fh.write(f"{_GRAPH_TOKEN}{token}\n".encode())
+        pickle.dump((state, tables), fh, protocol=5)
+    return path
+
+
+def read_graph_state(out_dir: Path | str, token: str | None) -> tuple[GraphState, dict[str, pd.DataFrame]] | None:
+    """What :func:`write_graph_state` kept under ``token``; ``None`` when there is nothing,
+    it cannot be read, or it was kept under another token."""
+    import pyarrow as pa
+    from pyarrow import feather
+
+    if token is None:
+        return None
+    try:
+        with open(Path(out_dir) / CACHE_DIR / GRAPH_STATE_FILE, "rb") as fh:
+            if fh.readline() != f"{_GRAPH_TOKEN}{token}\n".encode():
+                return None
+            state, tables = pickle.load(fh)
+        return state, {kind: feather.read_feather(pa.BufferReader(data)) for kind, data in tables.items()}
+    except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError, pa.ArrowException):
+        return None
 
 
 def prune_entries(out_dir: Path | str, keep: set[str]) -> int:

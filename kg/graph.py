@@ -28,17 +28,19 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 import pandas as pd
 from rdflib import URIRef
 
 from kg.errors import SpanError
 from kg.export import format_value
-from kg.records import STATUS_RANK, Document, Extraction, Place, Span
+from kg.records import STATUS_RANK, Document, Extraction, Place, Span, fuller
 from kg.thesaurus import Thesaurus, norm_label
 from kg.vocab import (
     adoption_iri,
@@ -54,10 +56,15 @@ from kg.vocab import (
     proposal_iri,
 )
 
-__all__ = ["PropertyGraph", "GraphBuilder", "build_graph", "NODE_COLUMNS", "EDGE_COLUMNS", "EDGE_KEYS", "ENDPOINTS"]
+__all__ = ["PropertyGraph", "GraphBuilder", "GraphState", "build_graph", "own_rows", "without_documents",
+           "NODE_COLUMNS", "EDGE_COLUMNS", "EDGE_KEYS", "ENDPOINTS", "OWN_TABLES"]
 
 _Row = dict[str, object]
 _Tuple = tuple[object, ...]
+K = TypeVar("K")
+V = TypeVar("V")
+#: Node labels whose rows are the same whichever document names the node.
+_SHARED_ROWS = ("Agency", "Policy", "Program", "Mechanism")
 _S, _I, _F, _B = "object", "Int64", "float64", "bool"
 _SENTENCE = {"sentence": _S, "sentence_start": _I, "sentence_end": _I}
 _MENTION = {"mention_start": _I, "mention_end": _I}
@@ -142,9 +149,126 @@ _AT: dict[str, dict[str, int]] = {kind: {c: i for i, c in enumerate(cols)} for k
 _PROPS: dict[str, tuple[str, ...]] = {kind: tuple(cols)[2:] for kind, cols in EDGE_COLUMNS.items()}
 
 
-def _frame(rows: Iterable[_Row | _Tuple], columns: dict[str, str], keys: Sequence[str]) -> pd.DataFrame:
+def _frame(rows: Iterable[_Row | _Tuple], columns: dict[str, str], keys: Sequence[str],
+           base: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One table of ``rows`` and the rows of ``base``, sorted by ``keys`` (which no two rows share)."""
     table = pd.DataFrame.from_records(list(rows), columns=list(columns)).astype(columns)  # type: ignore[arg-type]
+    if base is not None and len(base):
+        table = pd.concat([base, table], ignore_index=True) if len(table) else base
     return table.sort_values(list(keys), kind="stable").reset_index(drop=True)
+
+
+#: The tables whose rows each belong to one document, and the column that names it: ``doc_id``
+#: holds its ``doc_id``; ``src`` its Document node (its Observation node, for MEASURED). Of
+#: JURISDICTION, only the rows from a Document. Every other row is made from :class:`GraphState`.
+OWN_TABLES: dict[str, str] = {
+    "Document": "doc_id", "Observation": "doc_id", "HANDLED_BY": "doc_id", "ADOPTED": "doc_id",
+    **{kind: "src" for kind in ("ISSUED_BY", "RESPONDS_TO", "MENTIONS", "CITES", "MEASURED", "JURISDICTION")}}
+_DOC_PREFIX = doc_node("")
+
+
+def own_rows(graph: PropertyGraph) -> dict[str, pd.DataFrame]:
+    """The rows of ``graph`` that each belong to one document (:data:`OWN_TABLES`), by table:
+    what :meth:`GraphBuilder.finish` takes as ``base`` to make the graph again without
+    reading those documents."""
+    own = {kind: graph.nodes[kind] if kind in graph.nodes else graph.edges[kind] for kind in OWN_TABLES}
+    places = own["JURISDICTION"]
+    own["JURISDICTION"] = places[places["src"].str.startswith(_DOC_PREFIX)].reset_index(drop=True)
+    return own
+
+
+def without_documents(own: dict[str, pd.DataFrame], doc_ids: Iterable[str]) -> dict[str, pd.DataFrame]:
+    """``own`` (as :func:`own_rows` gives it) without the rows of ``doc_ids``."""
+    gone = set(doc_ids)
+    if not gone:
+        return own
+    nodes = {doc_node(d) for d in gone}
+    observations = own["Observation"]
+    nodes.update(observations.loc[observations["doc_id"].isin(gone), "id"])
+    kept = {}
+    for kind, column in OWN_TABLES.items():
+        table = own[kind]
+        dropped = table[column].isin(gone if column == "doc_id" else nodes)
+        kept[kind] = table[~dropped].reset_index(drop=True) if dropped.any() else table
+    return kept
+
+
+def _count(mine: dict[K, int], key: K, n: int) -> int:
+    """Add ``n`` (which may be negative) to ``mine[key]``, dropping the key at zero; return what is left."""
+    left = mine.get(key, 0) + n
+    if left > 0:
+        mine[key] = left
+    elif left == 0:
+        mine.pop(key, None)
+    else:
+        raise ValueError(f"took more of {key!r} out than was put in")
+    return left
+
+
+def _merge_counts(mine: defaultdict[str, Counter[V]], theirs: dict[str, Counter[V]], sign: int) -> None:
+    for node, counts in theirs.items():
+        target = mine[node]
+        for value, n in counts.items():
+            _count(target, value, sign * n)
+        if not target:
+            del mine[node]
+
+
+@dataclass(slots=True)
+class GraphState:
+    """What documents say of the nodes several of them may name, kept as counts.
+
+    One document's share (what :meth:`GraphBuilder.add` put in) can be taken out again
+    with :meth:`merge` and ``sign=-1``, leaving the state as if it had never been added:
+    an incremental build changes the last build's state by the documents that came and
+    went instead of reading every document again.
+    """
+
+    names: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))  # node → name → times
+    kinds: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))  # agency → kind → times
+    cues: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))  # candidate → cue → times
+    places: defaultdict[str, Counter[Place]] = field(default_factory=lambda: defaultdict(Counter))  # node → readings
+    #: label → node → row, of the nodes whose rows are the same whoever names them (Agency,
+    #: Policy, Program, candidate Mechanism); ``refs`` counts what keeps each alive.
+    rows: dict[str, dict[str, _Row]] = field(default_factory=lambda: {k: {} for k in _SHARED_ROWS})
+    refs: Counter[str] = field(default_factory=Counter)
+    years: defaultdict[str, Counter[int]] = field(default_factory=lambda: defaultdict(Counter))  # policy → years
+    links: Counter[tuple[str, str]] = field(default_factory=Counter)  # JURISDICTION of a shared node → times
+    proposals: defaultdict[str, dict[str, _Row]] = field(default_factory=lambda: defaultdict(dict))  # → doc_id → row
+    definitions: defaultdict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))  # → doc_id → text
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    def merge(self, other: GraphState, sign: int = 1) -> None:
+        """Add what ``other`` holds (``sign=1``), or take it out (``sign=-1``).
+
+        Raises
+        ------
+        ValueError
+            ``sign=-1`` and ``other`` holds more of something than this state does.
+        """
+        for mine, theirs in ((self.names, other.names), (self.kinds, other.kinds), (self.cues, other.cues),
+                             (self.places, other.places), (self.years, other.years)):
+            _merge_counts(mine, theirs, sign)  # type: ignore[arg-type]
+        for label, rows in other.rows.items():
+            for node, row in rows.items():
+                if _count(self.refs, node, sign * other.refs[node]):
+                    self.rows[label].setdefault(node, row)
+                else:
+                    del self.rows[label][node]
+        for link, n in other.links.items():
+            _count(self.links, link, sign * n)
+        for mine_by_doc, theirs_by_doc in ((self.proposals, other.proposals), (self.definitions, other.definitions)):
+            for node, by_doc in theirs_by_doc.items():
+                target = mine_by_doc[node]
+                for doc_id, value in by_doc.items():
+                    if sign > 0:
+                        target.setdefault(doc_id, value)
+                    elif target.pop(doc_id, None) is None:
+                        raise ValueError(f"{doc_id} did not describe {node}")
+                if not target:
+                    del mine_by_doc[node]
+        for what, n in other.skipped.items():
+            _count(self.skipped, what, sign * n)
 
 
 class GraphBuilder:
@@ -153,22 +277,27 @@ class GraphBuilder:
     Feed it one :class:`~kg.records.Extraction` at a time with :meth:`add`, each
     ``doc_id`` once, in any order; :meth:`finish` makes the tables. ``kg build`` streams
     documents through it; :func:`build_graph` does the same for a list.
+
+    The rows that belong to one document (:data:`OWN_TABLES`) are kept here; what several
+    documents may say of one node is kept in :attr:`state` (a :class:`GraphState`), which
+    can outlive the builder: a builder made with the last build's ``state``, fed only the
+    new documents and finished on the last graph's :func:`own_rows` (without those of the
+    documents that went, whose share was taken out of ``state``), makes the same tables
+    as one fed every document.
     """
 
-    def __init__(self, thesaurus: Thesaurus) -> None:
+    def __init__(self, thesaurus: Thesaurus, state: GraphState | None = None) -> None:
         self.th = thesaurus
-        # Rows that no later document changes are tuples in column order (every edge, every
-        # Document and Observation): a dict per row took the builder to 0.60 GB at 10,000
-        # documents, tuples to 0.49 GB.
-        self.rows: dict[str, dict[str, _Row | _Tuple]] = {label: {} for label in NODE_COLUMNS}
+        self.state = state if state is not None else GraphState()
+        # Rows are tuples in column order: a dict per row took the builder to 0.60 GB at
+        # 10,000 documents, tuples to 0.49 GB.
+        self.rows: dict[str, dict[str, _Tuple]] = {"Document": {}, "Observation": {}}
         self.edges: dict[str, dict[_Tuple, _Tuple]] = {kind: {} for kind in EDGE_COLUMNS}
-        self.names: defaultdict[str, Counter[str]] = defaultdict(Counter)  # node id → name → times seen
-        self.kinds: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        self.cues: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        self.places: dict[str, Place] = {}
-        self.skipped: Counter[str] = Counter()
-        self.described: dict[str, str] = {}  # proposal → the doc_id that describes it (the smallest)
-        self.definitions: dict[str, tuple[str, str]] = {}  # candidate → (doc_id, definition), smallest doc_id
+
+    @property
+    def skipped(self) -> Counter[str]:
+        """Facts left out and why, as :attr:`PropertyGraph.skipped` will hold them."""
+        return self.state.skipped
 
     def edge(self, kind: str, src: str, dst: str, **props: object) -> None:
         """Add an edge; a repeat of the same edge adds its ``count`` and keeps the earliest mention."""
@@ -194,7 +323,7 @@ class GraphBuilder:
     def evidence(self, doc: Document, span: Span | None, mention: Span | None, what: str) -> _Row | None:
         """The evidence columns of a fact, or ``None`` (counted) when it has no evidence."""
         if span is None or span.start == span.end:
-            self.skipped[f"{what}: no evidence"] += 1
+            self.state.skipped[f"{what}: no evidence"] += 1
             return None
         for part in (span, mention):
             if part is not None:
@@ -205,17 +334,26 @@ class GraphBuilder:
                 "mention_start": mention and mention.start, "mention_end": mention and mention.end}
 
     def place(self, place: Place) -> str:
+        st = self.state
         for ancestor in place.lineage():
             node = place_id(ancestor)
-            known = self.places.get(node)
-            if known is None or (known.parent is None and ancestor.parent is not None):
-                self.places[node] = ancestor  # the fullest lineage wins, whatever the order
-            self.names[node][ancestor.name] += 1
+            st.places[node][ancestor] += 1  # the fullest reading wins when the tables are made
+            st.names[node][ancestor.name] += 1
         return place_id(place)
 
-    def jurisdiction(self, node: str, place: Place | None) -> None:
-        if place is not None:
+    def jurisdiction(self, node: str, place: Place | None, *, own: bool = False) -> None:
+        """``node`` lies in ``place``: a Document's edge (``own``), or a shared node's, counted."""
+        if place is None:
+            return
+        if own:
             self.edge("JURISDICTION", node, self.place(place))
+        else:
+            self.state.links[(node, self.place(place))] += 1
+
+    def shared(self, label: str, node: str, row: _Row) -> _Row:
+        """The row of a node several documents may name, kept alive by this mention."""
+        self.state.refs[node] += 1
+        return self.state.rows[label].setdefault(node, row)
 
     def mention(self, doc: Document, node: str, span: Span) -> None:
         self.check(doc, span, "mention")
@@ -230,13 +368,13 @@ class GraphBuilder:
             d, meta.title or doc.source, doc.doc_id, doc.source, meta.title, meta.kind, meta.issuer,
             meta.published, meta.signed, meta.signed_raw, meta.signed_uncertain, meta.index_no, meta.doc_no,
             doc.format, len(doc.text))
-        self.jurisdiction(d, ex.place)
+        self.jurisdiction(d, ex.place, own=True)
         places = {place.key: self.place(place) for place in ex.places}
         for key, span in ex.place_mentions:
             if key in places and span.start < span.end:
                 self.mention(doc, places[key], span)
             else:
-                self.skipped["MENTIONS Place: no mention of a listed place"] += 1
+                self.state.skipped["MENTIONS Place: no mention of a listed place"] += 1
         agencies = self.agencies(ex)
         if meta.issuer and meta.issuer in agencies:
             node, stated = agencies[meta.issuer], dict(meta.spans).get("issuer")
@@ -250,17 +388,16 @@ class GraphBuilder:
         for policy in ex.policies:
             if (ev := self.evidence(doc, policy.evidence, policy.mention, "Policy")) is not None:
                 node = str(policy_iri(policy.title, policy.place))
-                row = self.rows["Policy"].setdefault(node, {"id": node, "label": policy.title,
-                                                            "title": policy.title})
-                years = [y for y in (row.get("year"), policy.year) if y is not None]
-                row["year"] = min(years) if years else None  # type: ignore[type-var]
+                self.shared("Policy", node, {"id": node, "label": policy.title, "title": policy.title})
+                if policy.year is not None:
+                    self.state.years[node][policy.year] += 1  # the earliest wins
                 self.jurisdiction(node, policy.place)
                 self.edge("CITES", d, node, **ev)
                 self.mention(doc, node, policy.mention)
         for program in ex.programs:
             if self.evidence(doc, program.evidence, program.mention, "Program") is not None:
                 node = str(program_iri(program.name, program.place))
-                self.rows["Program"][node] = {"id": node, "label": program.name}
+                self.shared("Program", node, {"id": node, "label": program.name})
                 self.jurisdiction(node, program.place)
                 self.mention(doc, node, program.mention)
         for cand in ex.candidates:
@@ -272,16 +409,16 @@ class GraphBuilder:
 
     def agencies(self, ex: Extraction) -> dict[str, str]:
         """Add the document's agencies; return name or key → node id, for issuer and handlers."""
-        doc, found = ex.document, {}
+        doc, found, st = ex.document, {}, self.state
         for agency in ex.agencies:
             if self.evidence(doc, agency.evidence, agency.mention, "Agency") is None:
                 continue
             node = str(agency_iri(agency.key))
             found[agency.name] = node
             found.setdefault(agency.key, node)
-            self.names[node][agency.name] += 1
-            self.kinds[node][agency.kind] += 1
-            self.rows["Agency"].setdefault(node, {"id": node, "key": agency.key})
+            st.names[node][agency.name] += 1
+            st.kinds[node][agency.kind] += 1
+            self.shared("Agency", node, {"id": node, "key": agency.key})
             self.jurisdiction(node, agency.place)
             self.mention(doc, node, agency.mention)
         return found
@@ -293,34 +430,30 @@ class GraphBuilder:
         node = str(proposal_iri(body=prop.body, level=prop.level, term=prop.term, session=prop.session,
                                 number=prop.number, kind=prop.kind, title=prop.title))
         number = f"第{prop.number}号" if prop.number is not None else ""
-        known = self.described.get(node)
-        if known is None or ex.document.doc_id < known:  # the smallest doc_id describes it, whatever the order
-            self.described[node] = ex.document.doc_id
-            self.rows["Proposal"][node] = {
-                "id": node, "label": prop.title or f"{prop.level or ''}{prop.body or ''}{number}{prop.kind or ''}",
-                "body": prop.body, "level": prop.level, "term": prop.term, "session": prop.session,
-                "number": prop.number, "proposal_kind": prop.kind, "title": prop.title,
-                "proposers": "|".join(prop.proposers), "handlers": "|".join(prop.handlers)}
+        self.state.proposals[node].setdefault(ex.document.doc_id, {  # the smallest doc_id describes it
+            "id": node, "label": prop.title or f"{prop.level or ''}{prop.body or ''}{number}{prop.kind or ''}",
+            "body": prop.body, "level": prop.level, "term": prop.term, "session": prop.session,
+            "number": prop.number, "proposal_kind": prop.kind, "title": prop.title,
+            "proposers": "|".join(prop.proposers), "handlers": "|".join(prop.handlers)})
         self.edge("RESPONDS_TO", d, node, **{k: ev[k] for k in _SENTENCE})
         for i, handler in enumerate(prop.handlers):
             if handler in agencies:
                 self.edge("HANDLED_BY", node, agencies[handler], role="lead" if i == 0 else "co",
                           doc_id=ex.document.doc_id)
             else:
-                self.skipped["HANDLED_BY: the handler is not among the document's agencies"] += 1
+                self.state.skipped["HANDLED_BY: the handler is not among the document's agencies"] += 1
 
     def candidate(self, label: str, cue: str | None = None, definition: str | None = None,
                   doc_id: str = "") -> str:
         """One candidate node per normalised label: ``１＋２＋Ｘ`` and ``1+2+X`` are one."""
-        node = str(candidate_iri(norm_label(label)))
-        self.names[node][label] += 1
+        node, st = str(candidate_iri(norm_label(label))), self.state
+        st.names[node][label] += 1
         if cue:
-            self.cues[node][cue] += 1
-        self.rows["Mechanism"].setdefault(node, {"id": node, "local_form": False, "canonical_id": node,
-                                                 "candidate": True, "definition": None})
-        known = self.definitions.get(node)
-        if definition and (known is None or doc_id < known[0]):  # the smallest doc_id's definition
-            self.definitions[node] = (doc_id, definition)
+            st.cues[node][cue] += 1
+        self.shared("Mechanism", node, {"id": node, "local_form": False, "canonical_id": node, "candidate": True,
+                                              "definition": None})
+        if definition:  # the smallest doc_id's first definition wins
+            st.definitions[node].setdefault(doc_id, definition)
         return node
 
     def metrics(self, ex: Extraction) -> None:
@@ -329,7 +462,7 @@ class GraphBuilder:
             if (ev := self.evidence(doc, m.evidence, m.mention, "Observation")) is None:
                 continue
             if not math.isfinite(m.value):
-                self.skipped["Observation: the value is not a finite number"] += 1
+                self.state.skipped["Observation: the value is not a finite number"] += 1
                 continue
             node = str(observation_iri(doc.doc_id, m.place, m.indicator, m.value, m.unit, m.date, m.qualifier))
             self.rows["Observation"].setdefault(node, (  # the order of NODE_COLUMNS["Observation"]
@@ -350,7 +483,7 @@ class GraphBuilder:
             elif a.concept in self.th.concepts:
                 mech = str(mechanism_iri(a.concept))
             else:
-                self.skipped["Adoption: the concept is not in the thesaurus"] += 1
+                self.state.skipped["Adoption: the concept is not in the thesaurus"] += 1
                 continue
             self.mention(doc, mech, a.mention)
             node = str(adoption_iri(doc.doc_id, a.place, URIRef(mech), a.surface))
@@ -362,33 +495,58 @@ class GraphBuilder:
         for row in merged.values():
             self.edge("ADOPTED", self.place(row.pop("place")), **row)  # type: ignore[arg-type]
 
-    def finish(self) -> PropertyGraph:
-        """Name the merged nodes, add the thesaurus and the place tree, and make the tables."""
-        for node, place in self.places.items():
-            label, alt = _pick(self.names[node])
-            self.rows["Place"][node] = {"id": node, "label": label, "alt_labels": alt, "key": place.key,
-                                        "code": place.code, "level": place.level}
+    def finish(self, base: dict[str, pd.DataFrame] | None = None) -> PropertyGraph:
+        """Name the merged nodes, add the thesaurus and the place tree, and make the tables.
+
+        ``base`` holds rows of documents not added to this builder (:func:`own_rows` of an
+        earlier graph, :func:`without_documents` those that went), which join this
+        builder's own. The builder is not changed: more documents may be added after."""
+        st = self.state
+        nodes: dict[str, dict[str, _Row | _Tuple]] = {label: {} for label in NODE_COLUMNS}
+        nodes["Document"], nodes["Observation"] = self.rows["Document"], self.rows["Observation"]
+        edges: dict[str, dict[_Tuple, _Tuple]] = {kind: dict(rows) for kind, rows in self.edges.items()}
+        for node, readings in st.places.items():
+            place = functools.reduce(fuller, readings, None)
+            label, alt = _pick(st.names[node])
+            nodes["Place"][node] = {"id": node, "label": label, "alt_labels": alt, "key": place.key,
+                                    "code": place.code, "level": place.level}
             if place.parent is not None:
-                self.edge("WITHIN", node, str(place_iri(place.parent)))
-        for label, column, values in (("Agency", "classification", self.kinds), ("Mechanism", "cue", self.cues)):
-            for node, row in self.rows[label].items():  # mechanisms: only candidates so far
-                row["label"], row["alt_labels"] = _pick(self.names[node])
-                row[column] = _pick(values[node])[0] if values[node] else None
-        for node, (_, definition) in self.definitions.items():
-            self.rows["Mechanism"][node]["definition"] = definition
+                up = str(place_iri(place.parent))
+                edges["WITHIN"][(node, up)] = (node, up)
+        for (node, place) in st.links:
+            edges["JURISDICTION"][(node, place)] = (node, place)
+        for label, column, values in (("Agency", "classification", st.kinds), ("Mechanism", "cue", st.cues)):
+            for node, row in st.rows[label].items():  # mechanisms: only candidates so far
+                label_, alt = _pick(st.names[node])
+                seen = values.get(node)
+                nodes[label][node] = {**row, "label": label_, "alt_labels": alt,
+                                      column: _pick(seen)[0] if seen else None}
+        for node, by_doc in st.definitions.items():
+            nodes["Mechanism"][node]["definition"] = by_doc[min(by_doc)]  # type: ignore[index]
+        for node, row in st.rows["Policy"].items():
+            years = st.years.get(node)
+            nodes["Policy"][node] = {**row, "year": min(years) if years else None}
+        nodes["Program"] = st.rows["Program"]  # type: ignore[assignment]
+        for node, by_doc in st.proposals.items():
+            nodes["Proposal"][node] = by_doc[min(by_doc)]
         for concept in self.th.concepts.values():
             node = str(mechanism_iri(concept.id))
             canonical = str(mechanism_iri(self.th.canonical(concept.id)))
-            self.rows["Mechanism"][node] = {
+            nodes["Mechanism"][node] = {
                 "id": node, "label": concept.label, "alt_labels": "|".join(concept.labels[1:]),
                 "local_form": concept.local_form, "canonical_id": canonical, "candidate": False,
                 "definition": concept.definition, "cue": None}
             if concept.broader in self.th.concepts:
-                self.edge("BROADER", node, str(mechanism_iri(concept.broader)))
-        nodes = {label: _frame(rows.values(), NODE_COLUMNS[label], ["id"]) for label, rows in self.rows.items()}
-        edges = {kind: _frame(rows.values(), EDGE_COLUMNS[kind], ["src", "dst", *EDGE_KEYS.get(kind, ())])
-                 for kind, rows in self.edges.items()}
-        return PropertyGraph(nodes=nodes, edges=edges, skipped=dict(sorted(self.skipped.items())))
+                up = str(mechanism_iri(concept.broader))
+                edges["BROADER"][(node, up)] = (node, up)
+        base = base or {}
+        tables = {label: _frame(rows.values(), NODE_COLUMNS[label], ["id"], base.get(label))
+                  for label, rows in nodes.items()}
+        tables.update({kind: _frame(rows.values(), EDGE_COLUMNS[kind], ["src", "dst", *EDGE_KEYS.get(kind, ())],
+                                    base.get(kind)) for kind, rows in edges.items()})
+        return PropertyGraph(nodes={label: tables[label] for label in NODE_COLUMNS},
+                             edges={kind: tables[kind] for kind in EDGE_COLUMNS},
+                             skipped=dict(sorted(st.skipped.items())))
 
 
 def build_graph(extractions: Sequence[Extraction], *, thesaurus: Thesaurus) -> PropertyGraph:

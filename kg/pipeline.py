@@ -52,7 +52,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from kg.cache import (
     CacheEntry,
@@ -79,6 +79,11 @@ from kg.text import fold
 from kg.thesaurus import Thesaurus, load_thesaurus
 from loaders import DEFAULT_MAX_BYTES, iter_document_paths, load_document
 from loaders.metadata import extract_metadata
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kg.graph import GraphBuilder, GraphState
 
 __all__ = ["SITE_MAX_DOCUMENTS", "BuildReport", "build", "extract_document", "extract_documents"]
 
@@ -394,16 +399,17 @@ def _write_outputs(out: Path, plan: _Plan, report: BuildReport, lap: float, *, l
         # caller's script again; it uses only LadybugDB, SQLite and networkx, never a store this
         # process holds open.
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            half = pool.submit(_property_graph_outputs, out, order, max_bytes, stamp, incremental)
+            half = pool.submit(_property_graph_outputs, out, order, max_bytes, stamp, incremental, last)
             lap = _rdf_outputs(out, order, report, lap, last=last, max_bytes=max_bytes, rdf_formats=rdf_formats)
             done = half.result()
         lap = report.lap("join", lap)  # waiting for the other half
     else:
         lap = _rdf_outputs(out, order, report, lap, last=last, max_bytes=max_bytes, rdf_formats=rdf_formats)
-        done = _property_graph_outputs(out, order, max_bytes, stamp, incremental)
+        done = _property_graph_outputs(out, order, max_bytes, stamp, incremental, last)
         lap = time.perf_counter()
     report.rows = done.rows
     report.updated.extend(done.updated)
+    report.stores.update(done.stores)
     for stage, seconds in done.stages.items():
         report.stages[stage] = report.stages.get(stage, 0.0) + seconds
     return lap
@@ -421,8 +427,7 @@ def _rdf_outputs(out: Path, order: list[tuple[str, str]], report: BuildReport, l
 
     kept = dict(order)
     added = kept.keys() - last.documents.keys()
-    churn = len(added) + len(last.documents.keys() - kept.keys())
-    may_change = "oxigraph" in last.stores and churn <= max(_CHANGE_MIN, _CHANGE_SHARE * len(kept))
+    may_change = "oxigraph" in last.stores and _few_changes(last.documents, kept)
     if not may_change:
         added = set()  # the store will be reloaded: keep nothing for a change
     added_lines: list[str] = []  # the new documents' own lines, for a change to the Oxigraph store
@@ -476,12 +481,17 @@ class _GraphDone:
     rows: int
     stages: dict[str, float]
     updated: list[str]
+    stores: dict[str, str]
 
 
 def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: int | None, stamp: str,
-                            incremental: bool) -> _GraphDone:
-    """Write the property graph's stores: LadybugDB, networkx, the precedent index."""
-    from kg.graph import GraphBuilder
+                            incremental: bool, last: Manifest) -> _GraphDone:
+    """Write the property graph's stores: LadybugDB, networkx, the precedent index.
+
+    The graph is made from the last build's merged state and rows (``cache/graph-state.pickle``)
+    when ``last``'s token names them and few documents came or went; else from every document."""
+    from kg.cache import read_graph_state, write_graph_state
+    from kg.graph import GraphBuilder, own_rows
     from kg.research.precedent_index import indexed_documents, write_precedent_index
     from kg.stores.ladybug import LADYBUG_FILE, write_ladybug
     from kg.stores.networkx import write_networkx
@@ -496,14 +506,26 @@ def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: 
 
     with _no_cycle_collection():
         since = time.perf_counter()
-        pg = GraphBuilder(load_thesaurus())
-        for doc_id, path in order:
-            pg.add(_extraction(out, doc_id, path, max_bytes))
+        kept = dict(order)
+        token = _state_token(kept, ())
+        changed = None
+        if incremental and _few_changes(last.documents, kept):
+            changed = _changed_graph(out, order, last, read_graph_state(out, last.stores.get("graph")), max_bytes)
+        if changed is not None:
+            pg, base = changed
+            updated.append("graph")
+        else:
+            pg, base = GraphBuilder(load_thesaurus()), None
+            for doc_id, path in order:
+                pg.add(_extraction(out, doc_id, path, max_bytes))
         since = lap("graph", since)
-        graph = pg.finish()
-        del pg
+        graph = pg.finish(base=base)
+        del base
         rows = sum(graph.counts().values())
         since = lap("tables", since)
+        write_graph_state(out, token, pg.state, own_rows(graph))
+        del pg
+        since = lap("graph state", since)
         write_ladybug(graph, out / LADYBUG_FILE)
         since = lap("ladybug", since)
         write_networkx(graph, out)  # from the tables: no networkx graph is made
@@ -512,7 +534,45 @@ def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: 
             updated.append("precedents")
         write_precedent_index(out, graph=graph, stamp=stamp, reuse=incremental)
         lap("precedents", since)
-    return _GraphDone(rows, stages, updated)
+    return _GraphDone(rows, stages, updated, {"graph": token})
+
+
+def _changed_graph(out: Path, order: list[tuple[str, str]], last: Manifest,
+                   saved: tuple[GraphState, dict[str, pd.DataFrame]] | None,
+                   max_bytes: int | None) -> tuple[GraphBuilder, dict[str, pd.DataFrame]] | None:
+    """The property graph of ``order`` from the last build's ``saved`` state and rows: a
+    builder holding the new documents on that state, the share of each document that went
+    taken out of it, and the rows of the documents that stayed, for its ``finish``.
+    ``None`` when there is nothing saved, or a document that went can no longer be read."""
+    from kg.cache import read_extraction
+    from kg.graph import GraphBuilder, without_documents
+
+    if saved is None:
+        return None
+    th = load_thesaurus()
+    state, own = saved
+    gone = sorted(last.documents.keys() - dict(order).keys())
+    for doc_id in gone:
+        ex = read_extraction(out, doc_id)
+        if ex is None:
+            return None
+        part = GraphBuilder(th)
+        part.add(ex)
+        state.merge(part.state, -1)
+    pg = GraphBuilder(th, state=state)
+    for doc_id, path in order:
+        if doc_id not in last.documents:
+            pg.add(_extraction(out, doc_id, path, max_bytes))
+    return pg, without_documents(own, gone)
+
+
+def _few_changes(last: dict[str, str], kept: dict[str, str]) -> bool:
+    """Whether a store of the ``last`` build's documents may be changed to hold ``kept``
+    rather than written anew: few came or went, and none was renamed."""
+    churn = len(kept.keys() - last.keys()) + len(last.keys() - kept.keys())
+    if churn > max(_CHANGE_MIN, _CHANGE_SHARE * len(kept)):
+        return False
+    return all(last[d] == kept[d] for d in kept.keys() & last.keys())
 
 
 #: Change a store in place while at most this many documents, or this share of them, came or
@@ -533,8 +593,8 @@ def _oxigraph_change(out: Path, last: Manifest, kept: dict[str, str], added: lis
     from kg.rdf import LOCAL_PREFIXES
     from kg.stores.oxigraph import STORE_DIR
 
-    if not (out / STORE_DIR).is_dir() or any(last.documents[d] != kept[d] for d in kept.keys() & last.documents.keys()):
-        return None  # no store, or a document renamed: its old lines were overwritten in the cache
+    if not (out / STORE_DIR).is_dir():
+        return None  # no store
     gone = sorted(last.documents.keys() - kept.keys())
     before = read_shared(out, last.stores.get("oxigraph"))
     if before is None:

@@ -39,7 +39,7 @@ from rdflib.term import Node
 
 from kg.errors import ExtractError, SpanError, StoreError
 from kg.rdf_files import GRAPH_FILES, read_graph, write_graph
-from kg.records import STATUS_RANK, Adoption, Document, Extraction, Place, Span
+from kg.records import STATUS_RANK, Adoption, Document, Extraction, Place, Span, fuller
 from kg.thesaurus import norm_label
 from kg.vocab import (
     AGENCY_KINDS,
@@ -259,9 +259,7 @@ class RdfState:
     def merge(self, other: RdfState) -> None:
         """Add what ``other`` holds."""
         for node, place in other.places.items():
-            known = self.places.get(node)
-            if known is None or (known.parent is None and place.parent is not None):
-                self.places[node] = place  # the fullest lineage wins
+            self.places[node] = fuller(self.places.get(node), place)  # the fullest lineage wins
         for mine, theirs in ((self.place_names, other.place_names), (self.agency_names, other.agency_names),
                              (self.agency_kinds, other.agency_kinds),
                              (self.candidate_labels, other.candidate_labels)):
@@ -331,9 +329,7 @@ class _Builder:
         for ancestor in place.lineage():
             iri = _place_term(ancestor)
             node = node or iri
-            known = self.places.get(iri)
-            if known is None or (known.parent is None and ancestor.parent is not None):
-                self.places[iri] = ancestor  # the fullest lineage wins, whatever the order
+            self.places[iri] = fuller(self.places.get(iri), ancestor)  # the fullest lineage wins, whatever the order
             self.place_names[iri][ancestor.name] += 1
         return node
 

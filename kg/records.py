@@ -29,6 +29,7 @@ __all__ = [
     "Proposal",
     "DocumentMeta",
     "Place",
+    "fuller",
     "Adoption",
     "Agency",
     "Policy",
@@ -189,6 +190,33 @@ class Place:
             chain.append(node)
             node = node.parent
         return chain
+
+
+def fuller(a: Place | None, b: Place) -> Place:
+    """Of two readings of one place, the one with the longer lineage (ties: the larger
+    chain of names, codes and levels): documents that name a town with and without its
+    county agree on the one with. The choice is a total order, so whichever order
+    documents come in, and whichever of them go, the same reading wins.
+
+    Examples
+    --------
+    >>> city = Place(name="银川市", code="640100", level="city")
+    >>> county = Place(name="兴庆区", code="640104", level="county")
+    >>> fuller(county, Place(name="兴庆区", code="640104", level="county", parent=city)).parent.name
+    '银川市'
+    >>> fuller(None, county) is county
+    True
+    """
+    if a is None:
+        return b
+    if a is b or a == b:
+        return a
+    return a if _reading(a) >= _reading(b) else b
+
+
+def _reading(place: Place) -> tuple[int, tuple[tuple[str, str, str], ...]]:
+    chain = place.lineage()
+    return len(chain), tuple((p.name, p.code or "", p.level) for p in chain)
 
 
 @_pickles_fast

@@ -16,10 +16,29 @@ from rdflib import Graph, URIRef
 
 from kg.errors import SpanError
 from kg.export import export_csv
-from kg.graph import EDGE_COLUMNS, ENDPOINTS, NODE_COLUMNS, PropertyGraph, build_graph
+from kg.graph import (
+    EDGE_COLUMNS,
+    ENDPOINTS,
+    NODE_COLUMNS,
+    GraphBuilder,
+    GraphState,
+    PropertyGraph,
+    build_graph,
+    own_rows,
+    without_documents,
+)
 from kg.pipeline import extract_documents
 from kg.rdf import build_rdf
-from kg.records import Adoption, Agency, Document, DocumentMeta, Extraction, Place, Span
+from kg.records import (
+    Adoption,
+    Agency,
+    Candidate,
+    Document,
+    DocumentMeta,
+    Extraction,
+    Place,
+    Span,
+)
 from kg.thesaurus import Thesaurus, load_thesaurus
 from kg.vocab import DCT, GK, QB, RDF, RDFS, SKOS, place_iri
 from ontology import thesaurus_path
@@ -186,3 +205,100 @@ def test_graph_rejects_a_misaligned_span(thesaurus: Thesaurus) -> None:
     with pytest.raises(SpanError) as err:
         build_graph([ex], thesaurus=thesaurus)
     assert str(err.value) == "d1[0:4] is '全市推行' in d1, not '银川市民' (Adoption)"
+
+
+# ------------------------------------------------------------------ taking documents out
+
+
+def _assert_same_tables(left: PropertyGraph, right: PropertyGraph) -> None:
+    for label in NODE_COLUMNS:
+        pd.testing.assert_frame_equal(left.nodes[label], right.nodes[label], obj=label)
+    for kind in EDGE_COLUMNS:
+        pd.testing.assert_frame_equal(left.edges[kind], right.edges[kind], obj=kind)
+    assert left.skipped == right.skipped
+
+
+def _without(extractions: list[Extraction], gone: list[Extraction], added: list[Extraction],
+             thesaurus: Thesaurus) -> PropertyGraph:
+    """The graph of ``extractions`` and ``added`` without ``gone``, made as an incremental build
+    makes it: from the state and rows of the graph of ``extractions``, not from the records."""
+    builder = GraphBuilder(thesaurus)
+    for ex in extractions:
+        builder.add(ex)
+    before = builder.finish()
+    for ex in gone:
+        part = GraphBuilder(thesaurus)
+        part.add(ex)
+        builder.state.merge(part.state, -1)
+    again = GraphBuilder(thesaurus, state=builder.state)
+    for ex in added:
+        again.add(ex)
+    return again.finish(base=without_documents(own_rows(before), [ex.document.doc_id for ex in gone]))
+
+
+def test_graph_made_from_state_without_a_document_equals_the_graph_never_given_it(
+        seed_extractions: list[Extraction], thesaurus: Thesaurus) -> None:
+    examples, failures = extract_documents(sorted(
+        p for p in (Path(__file__).resolve().parents[1] / "examples").iterdir() if p.suffix != ".md"))
+    assert not failures and examples
+    every = [*seed_extractions, *examples]
+    for i, ex in enumerate(every):
+        rest = every[:i] + every[i + 1:]
+        _assert_same_tables(_without(every, [ex], [], thesaurus), build_graph(rest, thesaurus=thesaurus))
+    # two out and one in, the one coming in not among the first
+    _assert_same_tables(_without(every[:-1], every[:2], every[-1:], thesaurus),
+                        build_graph(every[2:], thesaurus=thesaurus))
+
+
+def _named(doc_id: str, text: str, places: tuple[Place, ...] = (), candidates: tuple[str, ...] = (),
+           definition: str | None = None) -> Extraction:
+    doc = Document(doc_id=doc_id, source=f"{doc_id}.txt", path=f"{doc_id}.txt", format="txt",
+                   encoding="utf-8", text=text)
+    spans = [Span.of(text, doc_id, text.index(c), text.index(c) + len(c)) for c in candidates]
+    return Extraction(
+        document=doc, meta=DocumentMeta(), place=None, places=places,
+        place_mentions=tuple((p.key, Span.of(text, doc_id, text.index(p.name), text.index(p.name) + len(p.name)))
+                             for p in places),
+        candidates=tuple(Candidate(doc_id=doc_id, label=c, cue="quoted", definition=definition, mention=s,
+                                   evidence=Span.of(text, doc_id, 0, len(text))) for c, s in zip(candidates, spans)))
+
+
+def test_graph_state_gives_each_node_what_the_documents_left_say(thesaurus: Thesaurus) -> None:
+    county = Place(name="兴庆区", code="640104", level="county")
+    a = _named("a1", "兴庆区的“街巷长制”。", (county,), ("街巷长制",), "每条街巷一名街巷长")
+    b = _named("b2", "兴庆区推行“街巷长制”。", (Place(name="兴庆区", code="640104", level="county", parent=YC),),
+               ("街巷长制",), "街巷长统筹")
+    node = str(place_iri(county))
+
+    def definitions(pg: PropertyGraph) -> list[str]:
+        return pg.nodes["Mechanism"][pg.nodes["Mechanism"]["candidate"]]["definition"].tolist()
+
+    both = build_graph([a, b], thesaurus=thesaurus)
+    assert node in set(both.edges["WITHIN"]["src"])  # the reading with its city wins, though it came second
+    assert definitions(both) == ["每条街巷一名街巷长"]  # the smallest doc_id's
+    without_b = _without([a, b], [b], [], thesaurus)
+    assert node not in set(without_b.edges["WITHIN"]["src"]) and node in set(without_b.nodes["Place"]["id"])
+    _assert_same_tables(without_b, build_graph([a], thesaurus=thesaurus))
+    without_a = _without([a, b], [a], [], thesaurus)
+    assert node in set(without_a.edges["WITHIN"]["src"]) and definitions(without_a) == ["街巷长统筹"]
+    _assert_same_tables(without_a, build_graph([b], thesaurus=thesaurus))
+    gone = _without([a, b], [a, b], [], thesaurus)  # nothing left of either: no candidate, no place
+    _assert_same_tables(gone, build_graph([], thesaurus=thesaurus))
+    assert gone.counts()["Place"] == 0 and not gone.nodes["Mechanism"]["candidate"].any()
+
+
+def test_graph_state_refuses_to_take_out_what_was_never_put_in(thesaurus: Thesaurus) -> None:
+    part = GraphBuilder(thesaurus)
+    part.add(_named("a1", "银川市推行“街巷长制”。", (YC,), ("街巷长制",)))
+    with pytest.raises(ValueError, match="took more of"):
+        GraphState().merge(part.state, -1)
+
+
+def test_graph_builder_finish_leaves_the_builder_as_it_was(thesaurus: Thesaurus,
+                                                           seed_extractions: list[Extraction]) -> None:
+    builder = GraphBuilder(thesaurus)
+    builder.add(seed_extractions[0])
+    builder.finish()
+    for ex in seed_extractions[1:]:
+        builder.add(ex)
+    _assert_same_tables(builder.finish(), build_graph(seed_extractions, thesaurus=thesaurus))
