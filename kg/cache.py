@@ -49,7 +49,6 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from kg.io import fsync_dir, open_atomic, write_atomic
