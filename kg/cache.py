@@ -56,9 +56,7 @@ from kg.rdf import RdfPart
 from kg.records import Extraction
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from kg.graph import GraphState
+    from kg.graph import GraphState, PropertyGraph
 
 __all__ = ["CACHE_DIR", "GRAPH_STATE_FILE", "MANIFEST", "SHARED_FILE", "CacheEntry", "FileState", "Manifest", "code_fingerprint",
            "entry_path", "forget_shared", "prune_entries", "read_entry", "read_extraction", "read_manifest",
@@ -263,9 +261,9 @@ def forget_shared(out_dir: Path | str) -> None:
         fsync_dir(path.parent)
 
 
-def write_graph_state(out_dir: Path | str, token: str, state: GraphState, own: dict[str, pd.DataFrame]) -> Path:
-    """Keep the property graph's merged ``state`` and the rows each document owns (``own``,
-    :func:`kg.graph.own_rows`) as ``cache/graph-state.pickle``, under ``token``.
+def write_graph_state(out_dir: Path | str, token: str, state: GraphState, graph: PropertyGraph) -> Path:
+    """Keep the property graph's merged ``state`` and its tables as ``cache/graph-state.pickle``,
+    under ``token``: the next build changes them instead of reading every document again.
 
     The tables go in as Arrow IPC (Feather) bytes: a pickle of their string columns
     would pickle every string on its own. Written without an fsync: the build syncs once
@@ -274,19 +272,19 @@ def write_graph_state(out_dir: Path | str, token: str, state: GraphState, own: d
     Examples
     --------
     >>> import tempfile
-    >>> from kg.graph import GraphState, build_graph, own_rows
+    >>> from kg.graph import GraphState, build_graph
     >>> from kg.thesaurus import load_thesaurus
     >>> out, pg = Path(tempfile.mkdtemp()), build_graph([], thesaurus=load_thesaurus())
-    >>> _ = write_graph_state(out, "t1", GraphState(), own_rows(pg))
-    >>> state, own = read_graph_state(out, "t1")
-    >>> sorted(own) == sorted(own_rows(pg)), read_graph_state(out, "t2")
+    >>> _ = write_graph_state(out, "t1", GraphState(), pg)
+    >>> state, again = read_graph_state(out, "t1")
+    >>> again.counts() == pg.counts(), read_graph_state(out, "t2")
     (True, None)
     """
     import pyarrow as pa
     from pyarrow import feather
 
     tables = {}
-    for kind, table in own.items():
+    for kind, table in (*graph.nodes.items(), *graph.edges.items()):
         sink = pa.BufferOutputStream()
         feather.write_feather(table, sink, compression="uncompressed")
         tables[kind] = sink.getvalue()
@@ -297,11 +295,13 @@ def write_graph_state(out_dir: Path | str, token: str, state: GraphState, own: d
     return path
 
 
-def read_graph_state(out_dir: Path | str, token: str | None) -> tuple[GraphState, dict[str, pd.DataFrame]] | None:
+def read_graph_state(out_dir: Path | str, token: str | None) -> tuple[GraphState, PropertyGraph] | None:
     """What :func:`write_graph_state` kept under ``token``; ``None`` when there is nothing,
     it cannot be read, or it was kept under another token."""
     import pyarrow as pa
     from pyarrow import feather
+
+    from kg.graph import EDGE_COLUMNS, NODE_COLUMNS, PropertyGraph
 
     if token is None:
         return None
@@ -310,9 +310,13 @@ def read_graph_state(out_dir: Path | str, token: str | None) -> tuple[GraphState
             if fh.readline() != f"{_GRAPH_TOKEN}{token}\n".encode():
                 return None
             state, tables = pickle.load(fh)
-        return state, {kind: feather.read_feather(pa.BufferReader(data)) for kind, data in tables.items()}
-    except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError, pa.ArrowException):
+        read = {kind: feather.read_feather(pa.BufferReader(data)) for kind, data in tables.items()}
+        graph = PropertyGraph(nodes={label: read[label] for label in NODE_COLUMNS},
+                              edges={kind: read[kind] for kind in EDGE_COLUMNS}, skipped=dict(state.skipped))
+    except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError, pickle.UnpicklingError,
+            pa.ArrowException):
         return None
+    return state, graph
 
 
 def prune_entries(out_dir: Path | str, keep: set[str]) -> int:

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import logging
 import multiprocessing
 import os
 import re
@@ -83,11 +84,12 @@ from loaders.metadata import extract_metadata
 if TYPE_CHECKING:
     import pandas as pd
 
-    from kg.graph import GraphBuilder, GraphState
+    from kg.graph import GraphBuilder, GraphState, PropertyGraph
 
 __all__ = ["SITE_MAX_DOCUMENTS", "BuildReport", "build", "extract_document", "extract_documents"]
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 #: Above this many documents ``build(site=None)`` skips the site (about 15 s and 260 MB per 1,000).
 SITE_MAX_DOCUMENTS = 5000
 _FACT_KINDS = ("adoptions", "agencies", "policies", "programs", "metrics", "candidates")
@@ -491,7 +493,7 @@ def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: 
     The graph is made from the last build's merged state and rows (``cache/graph-state.pickle``)
     when ``last``'s token names them and few documents came or went; else from every document."""
     from kg.cache import read_graph_state, write_graph_state
-    from kg.graph import GraphBuilder, own_rows
+    from kg.graph import GraphBuilder
     from kg.research.precedent_index import indexed_documents, write_precedent_index
     from kg.stores.ladybug import LADYBUG_FILE, write_ladybug
     from kg.stores.networkx import write_networkx
@@ -508,11 +510,11 @@ def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: 
         since = time.perf_counter()
         kept = dict(order)
         token = _state_token(kept, ())
-        changed = None
+        changed, old = None, None
         if incremental and _few_changes(last.documents, kept):
             changed = _changed_graph(out, order, last, read_graph_state(out, last.stores.get("graph")), max_bytes)
         if changed is not None:
-            pg, base = changed
+            pg, base, old = changed
             updated.append("graph")
         else:
             pg, base = GraphBuilder(load_thesaurus()), None
@@ -523,10 +525,14 @@ def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: 
         del base
         rows = sum(graph.counts().values())
         since = lap("tables", since)
-        write_graph_state(out, token, pg.state, own_rows(graph))
+        write_graph_state(out, token, pg.state, graph)
         del pg
         since = lap("graph state", since)
-        write_ladybug(graph, out / LADYBUG_FILE)
+        if _changed_ladybug(out / LADYBUG_FILE, old, graph):
+            updated.append("ladybug")
+        else:
+            write_ladybug(graph, out / LADYBUG_FILE)
+        del old
         since = lap("ladybug", since)
         write_networkx(graph, out)  # from the tables: no networkx graph is made
         since = lap("networkx", since)
@@ -538,19 +544,20 @@ def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: 
 
 
 def _changed_graph(out: Path, order: list[tuple[str, str]], last: Manifest,
-                   saved: tuple[GraphState, dict[str, pd.DataFrame]] | None,
-                   max_bytes: int | None) -> tuple[GraphBuilder, dict[str, pd.DataFrame]] | None:
-    """The property graph of ``order`` from the last build's ``saved`` state and rows: a
+                   saved: tuple[GraphState, PropertyGraph] | None,
+                   max_bytes: int | None) -> tuple[GraphBuilder, dict[str, pd.DataFrame], PropertyGraph] | None:
+    """The property graph of ``order`` from the last build's ``saved`` state and graph: a
     builder holding the new documents on that state, the share of each document that went
-    taken out of it, and the rows of the documents that stayed, for its ``finish``.
-    ``None`` when there is nothing saved, or a document that went can no longer be read."""
+    taken out of it; the rows of the documents that stayed, for its ``finish``; and the
+    last graph. ``None`` when there is nothing saved, or a document that went can no
+    longer be read."""
     from kg.cache import read_extraction
-    from kg.graph import GraphBuilder, without_documents
+    from kg.graph import GraphBuilder, own_rows, without_documents
 
     if saved is None:
         return None
     th = load_thesaurus()
-    state, own = saved
+    state, before = saved
     gone = sorted(last.documents.keys() - dict(order).keys())
     for doc_id in gone:
         ex = read_extraction(out, doc_id)
@@ -563,7 +570,24 @@ def _changed_graph(out: Path, order: list[tuple[str, str]], last: Manifest,
     for doc_id, path in order:
         if doc_id not in last.documents:
             pg.add(_extraction(out, doc_id, path, max_bytes))
-    return pg, without_documents(own, gone)
+    return pg, without_documents(own_rows(before), gone), before
+
+
+def _changed_ladybug(path: Path, old: PropertyGraph | None, new: PropertyGraph) -> bool:
+    """Change the LadybugDB database at ``path`` from ``old`` (the last build's graph, which
+    it holds) to ``new``; ``False`` when it must be written anew instead: no ``old``, no
+    database, a write-ahead log beside it (it was not closed cleanly), or the change failed."""
+    from kg.errors import StoreError
+    from kg.stores.ladybug import update_ladybug
+
+    if old is None or not path.is_file() or path.with_name(f"{path.name}.wal").exists():
+        return False
+    try:
+        update_ladybug(path, old, new)
+    except StoreError as err:
+        log.warning("%s; writing it anew", err)
+        return False
+    return True
 
 
 def _few_changes(last: dict[str, str], kept: dict[str, str]) -> bool:

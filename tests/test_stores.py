@@ -23,7 +23,7 @@ from kg.graph import PropertyGraph, build_graph
 from kg.pipeline import extract_documents
 from kg.records import Extraction
 from kg.stores import networkx as networkx_store
-from kg.stores.ladybug import query_ladybug, schema_statements, write_ladybug
+from kg.stores.ladybug import query_ladybug, read_ladybug, schema_statements, update_ladybug, write_ladybug
 from kg.stores.networkx import NETWORKX_FILE, read_networkx, to_networkx, write_networkx
 from kg.thesaurus import load_thesaurus
 
@@ -198,6 +198,49 @@ def test_ladybug_writing_twice_gives_the_same_answers(seed_graph: PropertyGraph,
     write_ladybug(seed_graph, path)  # over the first one
     for cypher in queries:
         pd.testing.assert_frame_equal(query_ladybug(path, cypher), query_ladybug(seed_db, cypher))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.lbug"]
+
+
+def _same_tables(left: PropertyGraph, right: PropertyGraph) -> None:
+    for label in left.nodes:
+        pd.testing.assert_frame_equal(left.nodes[label], right.nodes[label], obj=label)
+    for kind in left.edges:
+        pd.testing.assert_frame_equal(left.edges[kind], right.edges[kind], obj=kind)
+
+
+def test_ladybug_changed_in_place_holds_what_a_new_database_would(seed_extractions: list[Extraction],
+                                                                    tmp_path: Path) -> None:
+    th = load_thesaurus()
+    before = build_graph(seed_extractions[:3], thesaurus=th)
+    after = build_graph(seed_extractions[1:], thesaurus=th)  # one document went, two came
+    path = tmp_path / "graph.lbug"
+    write_ladybug(before, path)
+    update_ladybug(path, before, after)
+    _same_tables(read_ladybug(path), after)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.lbug"]
+    update_ladybug(path, after, before)  # and back: every row that came goes again
+    _same_tables(read_ladybug(path), before)
+    places, mentions = before.nodes["Place"].copy(), before.edges["MENTIONS"].copy()
+    places.loc[0, ["label", "alt_labels"]] = ["另一个名字", places.loc[0, "label"]]  # a node renamed
+    mentions.loc[0, "count"] += 1  # an edge's property changed
+    renamed = replace(before, nodes={**before.nodes, "Place": places}, edges={**before.edges, "MENTIONS": mentions})
+    update_ladybug(path, before, renamed)
+    _same_tables(read_ladybug(path), renamed)
+    assert _count(path, "(p:Place)") == len(places) and _count(path, "()-[r:WITHIN]->()") == len(before.edges["WITHIN"])
+
+
+def test_ladybug_a_failed_change_leaves_the_old_database(seed_graph: PropertyGraph, tmp_path: Path) -> None:
+    path = tmp_path / "graph.lbug"
+    write_ladybug(seed_graph, path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    edges = dict(seed_graph.edges)
+    edges["WITHIN"] = pd.concat([edges["WITHIN"], pd.DataFrame({"src": [edges["WITHIN"]["src"][0]],
+                                                               "dst": ["https://w3id.org/govkg/id/place/none"]})],
+                                ignore_index=True)
+    with pytest.raises(StoreError) as err:
+        update_ladybug(path, seed_graph, replace(seed_graph, edges=edges))
+    assert "WITHIN joins ('Place', None)" in str(err.value)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.lbug"]
 
 

@@ -38,7 +38,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -51,7 +51,8 @@ from kg.errors import QueryError, StoreError
 from kg.graph import EDGE_COLUMNS, EDGE_KEYS, ENDPOINTS, NODE_COLUMNS, PropertyGraph
 
 __all__ = [
-    "LADYBUG_FILE", "write_ladybug", "read_ladybug", "query_ladybug", "schema_path", "schema_statements"]
+    "LADYBUG_FILE", "write_ladybug", "update_ladybug", "read_ladybug", "query_ladybug", "schema_path",
+    "schema_statements"]
 
 #: The database file a build writes into its output folder.
 LADYBUG_FILE = "graph.lbug"
@@ -131,17 +132,38 @@ def _load(conn: ladybug.Connection, pg: PropertyGraph) -> None:
         except RuntimeError as exc:
             raise StoreError(f"{schema_path()}: {exc} in: {statement[:80]}…") from exc
     _check_schema(conn, pg)
-    for label, table in pg.nodes.items():
+    _fill(conn, pg, pg)
+
+
+def _fill(conn: ladybug.Connection, rows: PropertyGraph, whole: PropertyGraph) -> None:
+    """Load the ``rows`` of each table; ``whole`` (the graph they belong to) says which
+    label each edge's ends have."""
+    for label, table in rows.nodes.items():
         _copy(conn, label, table)
-    labels = pg.labels()
-    for kind, table in pg.edges.items():
+    for kind, table in rows.edges.items():
+        if table.empty:
+            continue
         pairs = ENDPOINTS[kind]
-        ends = [(labels.get(s), labels.get(d)) for s, d in zip(table["src"], table["dst"])]
-        if stray := sorted({str(pair) for pair in ends if pair not in pairs}):
+        src = _label_of(whole, table["src"], {s for s, _ in pairs})
+        dst = _label_of(whole, table["dst"], {d for _, d in pairs})
+        fits = pd.Series(False, index=table.index)
+        for a, b in pairs:
+            fits |= (src == a) & (dst == b)
+        if not fits.all():
+            stray = sorted({str((a, b)) for a, b in zip(src[~fits], dst[~fits])})
             raise StoreError(f"{kind} joins {', '.join(stray)}; it may only join {pairs}")
-        for pair in pairs:  # a type with several FROM … TO pairs is loaded one pair at a time
-            options = f" (from='{_identifier(pair[0])}', to='{_identifier(pair[1])}')" if len(pairs) > 1 else ""
-            _copy(conn, kind, table.loc[[end == pair for end in ends]], options)
+        for a, b in pairs:  # a type with several FROM … TO pairs is loaded one pair at a time
+            options = f" (from='{_identifier(a)}', to='{_identifier(b)}')" if len(pairs) > 1 else ""
+            _copy(conn, kind, table[((src == a) & (dst == b)).to_numpy()], options)
+
+
+def _label_of(graph: PropertyGraph, ids: pd.Series, labels: Iterable[str] | None = None) -> pd.Series:
+    """The node label of each id in ``ids``, looked for among ``labels`` (default: all);
+    ``None`` where ``graph`` has no such node."""
+    found = pd.Series([None] * len(ids), index=ids.index, dtype=object)
+    for label in labels if labels is not None else graph.nodes:
+        found[ids.isin(graph.nodes[label]["id"]).to_numpy()] = label
+    return found
 
 
 def write_ladybug(pg: PropertyGraph, path: Path) -> None:
@@ -177,6 +199,83 @@ def write_ladybug(pg: PropertyGraph, path: Path) -> None:
         os.replace(built, path)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def update_ladybug(path: Path, old: PropertyGraph, new: PropertyGraph) -> None:
+    """Change the database at ``path``, which holds ``old``, to hold ``new``.
+
+    Only the rows that differ are touched: a node whose row changed is set anew, one that
+    went is deleted with its edges, an edge that changed or went is deleted, and the new
+    and changed rows are loaded with ``COPY``, all in one transaction on a copy of the
+    database, which is then renamed over ``path``, so a crash leaves the old one.
+    Rows are compared by a hash of all their values.
+
+    Raises
+    ------
+    StoreError
+        The database cannot be opened, or a change fails (the database at ``path`` is
+        left as it was).
+    """
+    path = Path(path)
+    work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        changed = work / path.name
+        shutil.copyfile(path, changed)
+        db = ladybug.Database(str(changed))
+        conn = ladybug.Connection(db)
+        try:
+            _check_schema(conn, new)
+            conn.execute("BEGIN TRANSACTION")
+            _change(conn, old, new)
+            conn.execute("COMMIT")
+        except RuntimeError as exc:
+            raise StoreError(f"cannot change {path}: {exc}") from exc
+        finally:
+            conn.close()
+            db.close()
+        os.replace(changed, path)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _differing(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of ``old`` that ``new`` lacks, and those of ``new`` that ``old`` lacks."""
+    if old.empty or new.empty:
+        return old, new
+    before = pd.util.hash_pandas_object(old, index=False)
+    after = pd.util.hash_pandas_object(new, index=False)
+    return old[~before.isin(after).to_numpy()], new[~after.isin(before).to_numpy()]
+
+
+def _change(conn: ladybug.Connection, old: PropertyGraph, new: PropertyGraph) -> None:
+    fresh_edges = {}
+    for kind in new.edges:
+        stale, fresh_edges[kind] = _differing(old.edges[kind], new.edges[kind])
+        if stale.empty:
+            continue
+        keys = list(EDGE_KEYS.get(kind, ()))
+        ends = pd.DataFrame({"src": _label_of(old, stale["src"]), "dst": _label_of(old, stale["dst"])})
+        match = " AND ".join(f"r.{_identifier(k)} = row.{_identifier(k)}" for k in keys)
+        for (src, dst), rows in stale[["src", "dst", *keys]].groupby([ends["src"], ends["dst"]]):
+            conn.execute(
+                f"UNWIND $rows AS row MATCH (a:{_identifier(src)} {{id: row.src}})-[r:{_identifier(kind)}]->"
+                f"(b:{_identifier(dst)} {{id: row.dst}}){' WHERE ' + match if match else ''} DELETE r",
+                parameters={"rows": _copyable(rows).to_dict("records")})
+    fresh_nodes = {}
+    for label in new.nodes:
+        stale, fresh = _differing(old.nodes[label], new.nodes[label])
+        gone = stale["id"][~stale["id"].isin(fresh["id"])]
+        if len(gone):
+            conn.execute(f"MATCH (n:{_identifier(label)}) WHERE n.id IN $ids DETACH DELETE n",
+                         parameters={"ids": gone.tolist()})
+        kept = fresh["id"].isin(stale["id"])
+        if kept.any():
+            columns = [c for c in fresh.columns if c != "id"]
+            conn.execute(f"UNWIND $rows AS row MATCH (n:{_identifier(label)} {{id: row.id}}) SET "
+                         + ", ".join(f"n.{_identifier(c)} = row.{_identifier(c)}" for c in columns),
+                         parameters={"rows": _copyable(fresh[kept.to_numpy()]).to_dict("records")})
+        fresh_nodes[label] = fresh[~kept.to_numpy()]
+    _fill(conn, PropertyGraph(nodes=fresh_nodes, edges=fresh_edges, skipped={}), new)
 
 
 def _table(conn: ladybug.Connection, cypher: str, columns: dict[str, str], keys: list[str]) -> pd.DataFrame:
