@@ -23,7 +23,13 @@ from kg.graph import PropertyGraph, build_graph
 from kg.pipeline import extract_documents
 from kg.records import Extraction
 from kg.stores import networkx as networkx_store
-from kg.stores.ladybug import query_ladybug, read_ladybug, schema_statements, update_ladybug, write_ladybug
+from kg.stores.ladybug import (
+    query_ladybug,
+    read_ladybug,
+    schema_statements,
+    update_ladybug,
+    write_ladybug,
+)
 from kg.stores.networkx import NETWORKX_FILE, read_networkx, to_networkx, write_networkx
 from kg.thesaurus import load_thesaurus
 
