@@ -52,28 +52,31 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.io import fsync_dir, open_atomic, write_atomic
-from kg.rdf import RdfPart
+from kg.rdf import RdfMerge, RdfPart
 from kg.records import Extraction
 
 if TYPE_CHECKING:
     from kg.graph import GraphState, PropertyGraph
 
-__all__ = ["CACHE_DIR", "GRAPH_STATE_FILE", "MANIFEST", "SHARED_FILE", "CacheEntry", "FileState", "Manifest", "code_fingerprint",
-           "entry_path", "forget_shared", "prune_entries", "read_entry", "read_extraction", "read_manifest",
-           "read_graph_state", "read_shared", "write_entry", "write_graph_state", "write_manifest", "write_shared"]
+__all__ = ["CACHE_DIR", "GRAPH_STATE_FILE", "MANIFEST", "RDF_STATE_FILE", "SHARED_FILE", "CacheEntry", "FileState",
+           "Layout", "Manifest", "code_fingerprint", "entry_path", "forget_rdf_state", "forget_shared",
+           "prune_entries", "read_entry", "read_extraction", "read_graph_state", "read_manifest", "read_rdf_state",
+           "read_shared", "write_entry", "write_graph_state", "write_manifest", "write_rdf_state", "write_shared"]
 
 #: The manifest's file name in a graph folder.
 MANIFEST = "manifest.json"
 #: The cache's folder in a graph folder.
 CACHE_DIR = "cache"
-_FORMAT = 3  # bump when CacheEntry, its file or the manifest change shape
+_FORMAT = 4  # bump when CacheEntry, its file or the manifest change shape
 _LENGTH = struct.Struct("<Q")  # an entry file: the length of the extraction's part, the part, the RDF part
 #: The shared lines of ``graph.nt``, kept for the next build's change to the Oxigraph store.
 SHARED_FILE = "shared.nt"
 _TOKEN = "# govkg store token "
 #: The property graph's merged state, kept for the next build (:func:`write_graph_state`).
 GRAPH_STATE_FILE = "graph-state.pickle"
-_GRAPH_TOKEN = "# govkg graph state "
+#: The RDF graph's merge and the layout of the files written from it (:func:`write_rdf_state`).
+RDF_STATE_FILE = "rdf-state.pickle"
+_STATE_TOKEN = "# govkg state "
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +264,86 @@ def forget_shared(out_dir: Path | str) -> None:
         fsync_dir(path.parent)
 
 
+@dataclass(slots=True)
+class Layout:
+    """Where each document's share lies in the ``graph.nt`` and CSVs a build wrote: each
+    file holds ``heads`` bytes, then each document's bytes in ``order``, then (``graph.nt``)
+    the shared block."""
+
+    order: list[str]  #: doc_ids, in file order
+    sizes: dict[str, tuple[int, ...]]  #: doc_id → its bytes in graph.nt, then in each CSV
+    stats: dict[str, tuple[int, ...]]  #: doc_id → what a build counts of it (lines, facts, characters)
+    heads: tuple[int, ...]  #: each file's bytes before the first document
+    totals: tuple[int, ...] = ()  #: each file's size, to tell the files from others written since
+
+    def offsets(self) -> dict[str, tuple[int, ...]]:
+        """doc_id → where its bytes start in each file.
+
+        Examples
+        --------
+        >>> Layout(["a", "b"], {"a": (3, 1), "b": (2, 2)}, {}, (0, 5)).offsets()
+        {'a': (0, 5), 'b': (3, 6)}
+        """
+        at, found = list(self.heads), {}
+        for doc_id in self.order:
+            found[doc_id] = tuple(at)
+            at = [a + n for a, n in zip(at, self.sizes[doc_id])]
+        return found
+
+
+def write_rdf_state(out_dir: Path | str, token: str, merge: RdfMerge, layout: Layout) -> Path:
+    """Keep the RDF graph's merge (:class:`~kg.rdf.RdfMerge`) and where each document lies in
+    the files written from it as ``cache/rdf-state.pickle``, under ``token``: the next build
+    takes the documents that went out of the merge and copies the rest of the files.
+    Written without an fsync, as :func:`write_graph_state`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from kg.rdf import RdfMerge
+    >>> out = Path(tempfile.mkdtemp())
+    >>> _ = write_rdf_state(out, "t1", RdfMerge(), Layout([], {}, {}, (0,), (0,)))
+    >>> merge, layout = read_rdf_state(out, "t1")
+    >>> merge.documents, layout.heads, read_rdf_state(out, "t2")
+    (0, (0,), None)
+    """
+    return _keep(Path(out_dir) / CACHE_DIR / RDF_STATE_FILE, token, (merge, layout))
+
+
+def read_rdf_state(out_dir: Path | str, token: str | None) -> tuple[RdfMerge, Layout] | None:
+    """What :func:`write_rdf_state` kept under ``token``; ``None`` when there is nothing, it
+    cannot be read, or it was kept under another token."""
+    kept = _kept(Path(out_dir) / CACHE_DIR / RDF_STATE_FILE, token)
+    return kept if isinstance(kept, tuple) and len(kept) == 2 else None
+
+
+def forget_rdf_state(out_dir: Path | str) -> None:
+    """Remove ``cache/rdf-state.pickle`` durably, before the files it describes are replaced."""
+    path = Path(out_dir) / CACHE_DIR / RDF_STATE_FILE
+    if path.exists():
+        path.unlink()
+        fsync_dir(path.parent)
+
+
+def _keep(path: Path, token: str, payload: object) -> Path:
+    with open_atomic(path, durable=False) as fh:
+        fh.write(f"{_STATE_TOKEN}{token}\n".encode())
+        pickle.dump(payload, fh, protocol=5)
+    return path
+
+
+def _kept(path: Path, token: str | None) -> object:
+    if token is None:
+        return None
+    try:
+        with open(path, "rb") as fh:
+            if fh.readline() != f"{_STATE_TOKEN}{token}\n".encode():
+                return None
+            return pickle.load(fh)
+    except (OSError, EOFError, ValueError, TypeError, AttributeError, IndexError, pickle.UnpicklingError):
+        return None
+
+
 def write_graph_state(out_dir: Path | str, token: str, state: GraphState, graph: PropertyGraph) -> Path:
     """Keep the property graph's merged ``state`` and its tables as ``cache/graph-state.pickle``,
     under ``token``: the next build changes them instead of reading every document again.
@@ -288,11 +371,7 @@ def write_graph_state(out_dir: Path | str, token: str, state: GraphState, graph:
         sink = pa.BufferOutputStream()
         feather.write_feather(table, sink, compression="uncompressed")
         tables[kind] = sink.getvalue()
-    path = Path(out_dir) / CACHE_DIR / GRAPH_STATE_FILE
-    with open_atomic(path, durable=False) as fh:
-        fh.write(f"{_GRAPH_TOKEN}{token}\n".encode())
-        pickle.dump((state, tables), fh, protocol=5)
-    return path
+    return _keep(Path(out_dir) / CACHE_DIR / GRAPH_STATE_FILE, token, (state, tables))
 
 
 def read_graph_state(out_dir: Path | str, token: str | None) -> tuple[GraphState, PropertyGraph] | None:
@@ -303,18 +382,15 @@ def read_graph_state(out_dir: Path | str, token: str | None) -> tuple[GraphState
 
     from kg.graph import EDGE_COLUMNS, NODE_COLUMNS, PropertyGraph
 
-    if token is None:
+    kept = _kept(Path(out_dir) / CACHE_DIR / GRAPH_STATE_FILE, token)
+    if kept is None:
         return None
     try:
-        with open(Path(out_dir) / CACHE_DIR / GRAPH_STATE_FILE, "rb") as fh:
-            if fh.readline() != f"{_GRAPH_TOKEN}{token}\n".encode():
-                return None
-            state, tables = pickle.load(fh)
+        state, tables = kept  # type: ignore[misc]
         read = {kind: feather.read_feather(pa.BufferReader(data)) for kind, data in tables.items()}
         graph = PropertyGraph(nodes={label: read[label] for label in NODE_COLUMNS},
                               edges={kind: read[kind] for kind in EDGE_COLUMNS}, skipped=dict(state.skipped))
-    except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError, pickle.UnpicklingError,
-            pa.ArrowException):
+    except (ValueError, TypeError, KeyError, AttributeError, pa.ArrowException):
         return None
     return state, graph
 

@@ -12,8 +12,8 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
-from typing import Any
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.io import open_atomic
 from kg.records import Extraction, Place, Span
@@ -103,48 +103,56 @@ class CsvExport:
     Rows go straight to temporary files in ``out_dir``; :meth:`close` renames them into
     place, so a build that fails part-way leaves the previous exports as they were
     (:meth:`abort` removes the temporary files). Rows come out in the order
-    extractions are added.
+    extractions are added. :meth:`add` says how many bytes each file got, so that a later
+    build can copy one document's rows from these files (:attr:`files`, after
+    :attr:`heads`, the header rows) instead of making them again.
     """
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = Path(out_dir)
         self._stack = ExitStack()
-        self._writers: dict[str, Any] = {}
-        self._texts: list[io.TextIOWrapper] = []
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\n")
+        #: each export's file (binary, being written), in the order of :data:`EXPORTS`
+        self.files: list[BinaryIO] = []
+        #: the bytes of each file's header row
+        self.heads: tuple[int, ...] = ()
         try:
-            for name, columns in EXPORTS.items():
-                fh = self._stack.enter_context(open_atomic(self.out_dir / f"{name}.csv"))
-                text = io.TextIOWrapper(fh, encoding="utf-8", newline="")  # type: ignore[arg-type]
-                self._texts.append(text)
-                writer = csv.writer(text, lineterminator="\n")
-                writer.writerow(columns)
-                self._writers[name] = writer
+            for name in EXPORTS:
+                self.files.append(self._stack.enter_context(open_atomic(self.out_dir / f"{name}.csv")))
+            self.heads = tuple(len(self._encode([columns])) for columns in EXPORTS.values())
+            for fh, columns in zip(self.files, EXPORTS.values()):
+                fh.write(self._encode([columns]))
         except BaseException:
             self.abort()
             raise
 
-    def add(self, ex: Extraction) -> None:
-        for name, writer in self._writers.items():
-            writer.writerows(_rows(name, ex))
+    def _encode(self, rows: Iterable[Sequence[object]]) -> bytes:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerows(rows)
+        return self._buffer.getvalue().encode("utf-8")
+
+    def rows(self, ex: Extraction) -> tuple[bytes, ...]:
+        """The rows of ``ex`` in each file, encoded, in the order of :data:`EXPORTS`."""
+        return tuple(self._encode(_rows(name, ex)) for name in EXPORTS)
+
+    def add(self, ex: Extraction) -> tuple[int, ...]:
+        """Write the rows of ``ex``; return the bytes each file got."""
+        chunks = self.rows(ex)
+        for fh, chunk in zip(self.files, chunks):
+            fh.write(chunk)
+        return tuple(map(len, chunks))
 
     def close(self) -> list[Path]:
         """Put every file in place; return their paths."""
-        self._detach()
+        self.files.clear()
         self._stack.close()
         return [self.out_dir / f"{name}.csv" for name in EXPORTS]
 
-    def _detach(self) -> None:
-        """Flush the text layers and let go of the files under them, which ``open_atomic`` closes."""
-        for text in self._texts:
-            try:
-                text.flush()
-            finally:
-                text.detach()
-        self._texts.clear()
-
     def abort(self) -> None:
         """Drop the temporary files; the earlier exports stay."""
-        self._detach()
+        self.files.clear()
         try:
             self._stack.__exit__(RuntimeError, RuntimeError("export aborted"), None)
         except RuntimeError:

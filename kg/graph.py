@@ -33,7 +33,6 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 import pandas as pd
 from rdflib import URIRef
@@ -41,6 +40,7 @@ from rdflib import URIRef
 from kg.errors import SpanError
 from kg.export import format_value
 from kg.records import STATUS_RANK, Document, Extraction, Place, Span, fuller
+from kg.tally import add_count, merge_by_doc, merge_counts
 from kg.thesaurus import Thesaurus, norm_label
 from kg.vocab import (
     adoption_iri,
@@ -56,13 +56,12 @@ from kg.vocab import (
     proposal_iri,
 )
 
-__all__ = ["PropertyGraph", "GraphBuilder", "GraphState", "build_graph", "own_rows", "without_documents",
+__all__ = ["PropertyGraph", "GraphBuilder", "GraphChange", "GraphState", "build_graph", "graph_change", "own_rows",
+           "without_documents",
            "NODE_COLUMNS", "EDGE_COLUMNS", "EDGE_KEYS", "ENDPOINTS", "OWN_TABLES"]
 
 _Row = dict[str, object]
 _Tuple = tuple[object, ...]
-K = TypeVar("K")
-V = TypeVar("V")
 #: Node labels whose rows are the same whichever document names the node.
 _SHARED_ROWS = ("Agency", "Policy", "Program", "Mechanism")
 _S, _I, _F, _B = "object", "Int64", "float64", "bool"
@@ -179,39 +178,68 @@ def own_rows(graph: PropertyGraph) -> dict[str, pd.DataFrame]:
 
 def without_documents(own: dict[str, pd.DataFrame], doc_ids: Iterable[str]) -> dict[str, pd.DataFrame]:
     """``own`` (as :func:`own_rows` gives it) without the rows of ``doc_ids``."""
-    gone = set(doc_ids)
-    if not gone:
-        return own
-    nodes = {doc_node(d) for d in gone}
-    observations = own["Observation"]
-    nodes.update(observations.loc[observations["doc_id"].isin(gone), "id"])
-    kept = {}
-    for kind, column in OWN_TABLES.items():
-        table = own[kind]
-        dropped = table[column].isin(gone if column == "doc_id" else nodes)
-        kept[kind] = table[~dropped].reset_index(drop=True) if dropped.any() else table
-    return kept
+    owned = _owned(own, doc_ids)
+    return {kind: own[kind][~mask].reset_index(drop=True) if mask.any() else own[kind]
+            for kind, mask in owned.items()}
 
 
-def _count(mine: dict[K, int], key: K, n: int) -> int:
-    """Add ``n`` (which may be negative) to ``mine[key]``, dropping the key at zero; return what is left."""
-    left = mine.get(key, 0) + n
-    if left > 0:
-        mine[key] = left
-    elif left == 0:
-        mine.pop(key, None)
-    else:
-        raise ValueError(f"took more of {key!r} out than was put in")
-    return left
+def _owned(tables: dict[str, pd.DataFrame], doc_ids: Iterable[str]) -> dict[str, pd.Series]:
+    """Of each table in :data:`OWN_TABLES`, which rows belong to ``doc_ids`` (a boolean mask)."""
+    docs = set(doc_ids)
+    nodes = {doc_node(d) for d in docs}
+    observations = tables["Observation"]
+    nodes.update(observations.loc[observations["doc_id"].isin(docs), "id"])
+    return {kind: tables[kind][column].isin(docs if column == "doc_id" else nodes)
+            for kind, column in OWN_TABLES.items()}
 
 
-def _merge_counts(mine: defaultdict[str, Counter[V]], theirs: dict[str, Counter[V]], sign: int) -> None:
-    for node, counts in theirs.items():
-        target = mine[node]
-        for value, n in counts.items():
-            _count(target, value, sign * n)
-        if not target:
-            del mine[node]
+@dataclass(frozen=True)
+class GraphChange:
+    """How a new property graph differs from an old one, table by table (node labels and
+    relationship types): ``stale`` holds the old graph's rows the new one lacks, ``fresh``
+    the new graph's rows the old one lacks. A row that changed is in both (under the same
+    ``id``, or the same ``src``, ``dst`` and :data:`EDGE_KEYS`)."""
+
+    stale: dict[str, pd.DataFrame]
+    fresh: dict[str, pd.DataFrame]
+
+
+def graph_change(old: PropertyGraph, new: PropertyGraph, documents: Iterable[str] | None = None) -> GraphChange:
+    """How ``new`` differs from ``old``.
+
+    Rows are compared by a hash of all their values. ``documents``, when given, are the
+    only documents whose own rows (:data:`OWN_TABLES`) may differ, those that came or
+    went: an incremental build knows them, and their rows are taken without comparing
+    every row (JURISDICTION, whose rows are not all a document's own, is compared whole).
+
+    Examples
+    --------
+    >>> from kg.thesaurus import load_thesaurus
+    >>> pg = build_graph([], thesaurus=load_thesaurus())
+    >>> change = graph_change(pg, pg)
+    >>> sum(len(t) for t in (*change.stale.values(), *change.fresh.values()))
+    0
+    """
+    old_tables, new_tables = {**old.nodes, **old.edges}, {**new.nodes, **new.edges}
+    stale, fresh = {}, {}
+    if documents is not None:
+        docs = set(documents)
+        owned_old, owned_new = _owned(old_tables, docs), _owned(new_tables, docs)
+    for kind, table in new_tables.items():
+        if documents is not None and kind in OWN_TABLES and kind != "JURISDICTION":
+            stale[kind], fresh[kind] = old_tables[kind][owned_old[kind]], table[owned_new[kind]]
+        else:
+            stale[kind], fresh[kind] = _differing(old_tables[kind], table)
+    return GraphChange(stale, fresh)
+
+
+def _differing(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of ``old`` that ``new`` lacks, and those of ``new`` that ``old`` lacks."""
+    if old.empty or new.empty:
+        return old, new
+    before = pd.util.hash_pandas_object(old, index=False)
+    after = pd.util.hash_pandas_object(new, index=False)
+    return old[~before.isin(after).to_numpy()], new[~after.isin(before).to_numpy()]
 
 
 @dataclass(slots=True)
@@ -248,27 +276,19 @@ class GraphState:
         """
         for mine, theirs in ((self.names, other.names), (self.kinds, other.kinds), (self.cues, other.cues),
                              (self.places, other.places), (self.years, other.years)):
-            _merge_counts(mine, theirs, sign)  # type: ignore[arg-type]
+            merge_counts(mine, theirs, sign)  # type: ignore[arg-type]
         for label, rows in other.rows.items():
             for node, row in rows.items():
-                if _count(self.refs, node, sign * other.refs[node]):
+                if add_count(self.refs, node, sign * other.refs[node]):
                     self.rows[label].setdefault(node, row)
                 else:
                     del self.rows[label][node]
         for link, n in other.links.items():
-            _count(self.links, link, sign * n)
-        for mine_by_doc, theirs_by_doc in ((self.proposals, other.proposals), (self.definitions, other.definitions)):
-            for node, by_doc in theirs_by_doc.items():
-                target = mine_by_doc[node]
-                for doc_id, value in by_doc.items():
-                    if sign > 0:
-                        target.setdefault(doc_id, value)
-                    elif target.pop(doc_id, None) is None:
-                        raise ValueError(f"{doc_id} did not describe {node}")
-                if not target:
-                    del mine_by_doc[node]
+            add_count(self.links, link, sign * n)
+        merge_by_doc(self.proposals, other.proposals, sign)
+        merge_by_doc(self.definitions, other.definitions, sign)
         for what, n in other.skipped.items():
-            _count(self.skipped, what, sign * n)
+            add_count(self.skipped, what, sign * n)
 
 
 class GraphBuilder:
@@ -506,7 +526,7 @@ class GraphBuilder:
         nodes["Document"], nodes["Observation"] = self.rows["Document"], self.rows["Observation"]
         edges: dict[str, dict[_Tuple, _Tuple]] = {kind: dict(rows) for kind, rows in self.edges.items()}
         for node, readings in st.places.items():
-            place = functools.reduce(fuller, readings, None)
+            place = functools.reduce(fuller, readings)  # a node has at least one reading
             label, alt = _pick(st.names[node])
             nodes["Place"][node] = {"id": node, "label": label, "alt_labels": alt, "key": place.key,
                                     "code": place.code, "level": place.level}

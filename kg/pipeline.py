@@ -53,7 +53,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, Self, TypeVar
 
 from kg.cache import (
     CacheEntry,
@@ -84,7 +84,9 @@ from loaders.metadata import extract_metadata
 if TYPE_CHECKING:
     import pandas as pd
 
-    from kg.graph import GraphBuilder, GraphState, PropertyGraph
+    from kg.cache import Layout
+    from kg.graph import GraphBuilder, GraphChange, GraphState, PropertyGraph
+    from kg.rdf import RdfMerge
 
 __all__ = ["SITE_MAX_DOCUMENTS", "BuildReport", "build", "extract_document", "extract_documents"]
 
@@ -419,44 +421,79 @@ def _write_outputs(out: Path, plan: _Plan, report: BuildReport, lap: float, *, l
 
 def _rdf_outputs(out: Path, order: list[tuple[str, str]], report: BuildReport, lap: float, *, last: Manifest,
                  max_bytes: int | None, rdf_formats: list[str]) -> float:
-    """Write ``graph.nt``, the CSVs, ``graph.ttl`` and ``graph.jsonld``, and the Oxigraph store."""
-    from kg.cache import forget_shared, write_shared
-    from kg.export import CsvExport
+    """Write ``graph.nt``, the CSVs, ``graph.ttl`` and ``graph.jsonld``, and the Oxigraph store.
+
+    When few documents came or went since ``last``, ``graph.nt`` and the CSVs are made
+    from the last build's: its merge (``cache/rdf-state.pickle``) with the share of each
+    document that went taken out, each kept document's bytes copied from the old files,
+    and only the new documents read."""
+    from kg.cache import (
+        Layout,
+        forget_rdf_state,
+        forget_shared,
+        write_rdf_state,
+        write_shared,
+    )
+    from kg.export import EXPORTS, CsvExport
     from kg.io import open_atomic
-    from kg.rdf import RdfMerge
     from kg.rdf_files import NT_FILE, write_rdf_files
     from kg.stores.oxigraph import update_oxigraph, write_oxigraph
 
     kept = dict(order)
     added = kept.keys() - last.documents.keys()
-    may_change = "oxigraph" in last.stores and _few_changes(last.documents, kept)
+    few = _few_changes(last.documents, kept)
+    may_change = "oxigraph" in last.stores and few
     if not may_change:
         added = set()  # the store will be reloaded: keep nothing for a change
+    files = [out / NT_FILE, *(out / "export" / f"{name}.csv" for name in EXPORTS)]
+    rdf, before = _changed_merge(out, last, kept, files) if few else (None, None)
+    forget_rdf_state(out)  # from here until write_rdf_state, the files match no kept layout
+    if rdf is None:
+        from kg.rdf import RdfMerge
+
+        rdf = RdfMerge()
+    else:
+        report.updated.append("rdf")
     added_lines: list[str] = []  # the new documents' own lines, for a change to the Oxigraph store
-    rdf, csv = RdfMerge(), CsvExport(out / "export")
+    csv = CsvExport(out / "export")
+    layout = Layout([doc_id for doc_id, _ in order], {}, {}, (0, *csv.heads))
     try:
-        with open_atomic(out / NT_FILE) as nt:
+        with open_atomic(out / NT_FILE) as nt, _Splice(files, [nt, *csv.files], before) as splice:
             for doc_id, path in order:
-                entry = _entry(out, doc_id, path, max_bytes)
-                ex = entry.extraction
-                csv.add(ex)
-                local = rdf.add(entry.rdf)
-                if doc_id in added:
-                    added_lines.append(local)
-                report.triples += local.count("\n")
-                nt.write(local.encode("utf-8"))
-                for kind in _FACT_KINDS:
-                    report.facts[kind] = report.facts.get(kind, 0) + len(getattr(ex, kind))
-                report.characters += len(ex.document.text)
+                if splice.keep(doc_id):
+                    sizes, stats = before.sizes[doc_id], before.stats[doc_id]  # type: ignore[union-attr]
+                else:
+                    entry = _entry(out, doc_id, path, max_bytes)
+                    ex = entry.extraction
+                    local = rdf.add(entry.rdf)
+                    if doc_id in added:
+                        added_lines.append(local)
+                    data = local.encode("utf-8")
+                    nt.write(data)
+                    sizes = (len(data), *csv.add(ex))
+                    stats = (local.count("\n"), *(len(getattr(ex, kind)) for kind in _FACT_KINDS),
+                             len(ex.document.text))
+                layout.sizes[doc_id], layout.stats[doc_id] = sizes, stats
+            splice.flush()
             rest = rdf.finish()
-            report.triples += len(rest)
             nt.write("".join(rest).encode("utf-8"))
     except BaseException:
         csv.abort()
         raise
     csv.close()
+    layout.totals = tuple(path.stat().st_size for path in files)
+    for stats in layout.stats.values():
+        report.triples += stats[0]
+        for kind, n in zip(_FACT_KINDS, stats[1:]):
+            report.facts[kind] = report.facts.get(kind, 0) + n
+        report.characters += stats[-1]
+    report.triples += len(rest)
     report.loaded = len(order)
     report.facts = {kind: report.facts.get(kind, 0) for kind in _FACT_KINDS}
+    token = _state_token(kept, rest)
+    write_rdf_state(out, token, rdf, layout)
+    report.stores["rdf"] = token
+    del rdf, layout, before
     lap = report.lap("stream", lap)
     write_rdf_files(out, formats=rdf_formats)
     for stale in set(RDF_FORMATS) - set(rdf_formats):  # a file from an earlier build would disagree
@@ -470,10 +507,78 @@ def _rdf_outputs(out: Path, order: list[tuple[str, str]], report: BuildReport, l
     else:
         update_oxigraph(out, remove=change[0], add=change[1])
         report.updated.append("oxigraph")
-    report.stores["oxigraph"] = _state_token(kept, rest)
+    report.stores["oxigraph"] = token
     write_shared(out, report.stores["oxigraph"], rest)
     del rest
     return report.lap("oxigraph", lap)
+
+
+def _changed_merge(out: Path, last: Manifest, kept: dict[str, str],
+                   files: list[Path]) -> tuple[RdfMerge | None, Layout | None]:
+    """The last build's RDF merge with the share of each document that went taken out,
+    and the layout of its ``files``; ``(None, None)`` when there is none kept under
+    ``last``'s token, the files are not the ones it describes, or a document that went
+    can no longer be read."""
+    from kg.cache import read_entry, read_rdf_state
+
+    saved = read_rdf_state(out, last.stores.get("rdf"))
+    if saved is None:
+        return None, None
+    merge, layout = saved
+    try:
+        if tuple(path.stat().st_size for path in files) != layout.totals:
+            return None, None  # written since by something else
+    except OSError:
+        return None, None
+    for doc_id in sorted(last.documents.keys() - kept.keys()):
+        entry = read_entry(out, doc_id)
+        if entry is None:
+            return None, None
+        merge.remove(entry.rdf)
+    return merge, layout
+
+
+class _Splice:
+    """Copies kept documents' bytes from the last build's files into the new ones, a run
+    of consecutive documents at a time: :meth:`keep` a document, :meth:`flush` before
+    writing anything else to the new files."""
+
+    def __init__(self, olds: list[Path], news: list[BinaryIO], layout: Layout | None) -> None:
+        self.olds, self.news, self.layout = olds, news, layout
+        self.at = layout.offsets() if layout is not None else {}
+        self.handles: list[BinaryIO] = []
+        self.start: tuple[int, ...] = ()
+        self.end: tuple[int, ...] = ()
+
+    def __enter__(self) -> Self:
+        if self.layout is not None:
+            self.handles = [open(path, "rb") for path in self.olds]  # noqa: SIM115 (closed in __exit__)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for fh in self.handles:
+            fh.close()
+
+    def keep(self, doc_id: str) -> bool:
+        """Copy ``doc_id``'s bytes (now or with the run it joins); ``False`` when the old files lack it."""
+        start = self.at.get(doc_id)
+        if start is None:
+            self.flush()
+            return False
+        if start != self.end:
+            self.flush()
+            self.start = start
+        self.end = tuple(a + n for a, n in zip(start, self.layout.sizes[doc_id]))  # type: ignore[union-attr]
+        return True
+
+    def flush(self) -> None:
+        """Copy the run kept so far."""
+        from kg.io import copy_range
+
+        for old, new, a, b in zip(self.handles, self.news, self.start, self.end):
+            if b > a:
+                copy_range(old, new, a, b - a)
+        self.start = self.end = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -493,8 +598,12 @@ def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: 
     The graph is made from the last build's merged state and rows (``cache/graph-state.pickle``)
     when ``last``'s token names them and few documents came or went; else from every document."""
     from kg.cache import read_graph_state, write_graph_state
-    from kg.graph import GraphBuilder
-    from kg.research.precedent_index import indexed_documents, write_precedent_index
+    from kg.graph import GraphBuilder, graph_change
+    from kg.research.precedent_index import (
+        indexed_documents,
+        touched_documents,
+        write_precedent_index,
+    )
     from kg.stores.ladybug import LADYBUG_FILE, write_ladybug
     from kg.stores.networkx import write_networkx
 
@@ -528,7 +637,11 @@ def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: 
         write_graph_state(out, token, pg.state, graph)
         del pg
         since = lap("graph state", since)
-        if _changed_ladybug(out / LADYBUG_FILE, old, graph):
+        change = None
+        if old is not None:  # the documents that came or went are the only ones whose own rows changed
+            change = graph_change(old, graph, documents=kept.keys() ^ last.documents.keys())
+            since = lap("change", since)
+        if _changed_ladybug(out / LADYBUG_FILE, old, graph, change):
             updated.append("ladybug")
         else:
             write_ladybug(graph, out / LADYBUG_FILE)
@@ -538,7 +651,10 @@ def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: 
         since = lap("networkx", since)
         if incremental and indexed_documents(out, stamp) & dict(order).keys():
             updated.append("precedents")
-        write_precedent_index(out, graph=graph, stamp=stamp, reuse=incremental)
+        touched = None
+        if change is not None and last.stores.get("graph"):
+            touched = (last.stores["graph"], touched_documents(graph, change))
+        write_precedent_index(out, graph=graph, stamp=stamp, reuse=incremental, token=token, change=touched)
         lap("precedents", since)
     return _GraphDone(rows, stages, updated, {"graph": token})
 
@@ -573,7 +689,7 @@ def _changed_graph(out: Path, order: list[tuple[str, str]], last: Manifest,
     return pg, without_documents(own_rows(before), gone), before
 
 
-def _changed_ladybug(path: Path, old: PropertyGraph | None, new: PropertyGraph) -> bool:
+def _changed_ladybug(path: Path, old: PropertyGraph | None, new: PropertyGraph, change: GraphChange | None) -> bool:
     """Change the LadybugDB database at ``path`` from ``old`` (the last build's graph, which
     it holds) to ``new``; ``False`` when it must be written anew instead: no ``old``, no
     database, a write-ahead log beside it (it was not closed cleanly), or the change failed."""
@@ -583,7 +699,7 @@ def _changed_ladybug(path: Path, old: PropertyGraph | None, new: PropertyGraph) 
     if old is None or not path.is_file() or path.with_name(f"{path.name}.wal").exists():
         return False
     try:
-        update_ladybug(path, old, new)
+        update_ladybug(path, old, new, change)
     except StoreError as err:
         log.warning("%s; writing it anew", err)
         return False

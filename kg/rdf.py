@@ -28,6 +28,7 @@ import logging
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+import functools
 from functools import lru_cache
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -40,6 +41,7 @@ from rdflib.term import Node
 from kg.errors import ExtractError, SpanError, StoreError
 from kg.rdf_files import GRAPH_FILES, read_graph, write_graph
 from kg.records import STATUS_RANK, Adoption, Document, Extraction, Place, Span, fuller
+from kg.tally import add_count, merge_by_doc, merge_counts
 from kg.thesaurus import norm_label
 from kg.vocab import (
     AGENCY_KINDS,
@@ -240,39 +242,38 @@ def _pick(counts: Counter[str]) -> str:
 class RdfState:
     """What several documents may say about one shared node, merged before it is written.
 
-    Each document's :class:`RdfPart` carries its own; :meth:`merge` adds another's, and
-    the result does not depend on the order documents are merged in.
+    Each document's :class:`RdfPart` carries its own; :meth:`merge` adds another's, or
+    takes it out again, and the result does not depend on the order documents are merged in.
     """
 
     # Nodes are N-Triples IRIs, ``<https://w3id.org/govkg/id/place/640100>``: what is written.
-    places: dict[str, Place] = field(default_factory=dict)
+    places: defaultdict[str, Counter[Place]] = field(default_factory=lambda: defaultdict(Counter))  # → readings
     place_names: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     agency_names: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     agency_kinds: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    policy_years: defaultdict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    proposal_levels: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    #: proposal → (doc_id, its description's N-Triples lines): the smallest doc_id describes it
-    proposals: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    policy_years: defaultdict[str, Counter[int]] = field(default_factory=lambda: defaultdict(Counter))
+    proposal_levels: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    #: proposal → doc_id → its description's N-Triples lines: the smallest doc_id describes it
+    proposals: defaultdict[str, dict[str, tuple[str, ...]]] = field(default_factory=lambda: defaultdict(dict))
     candidate_labels: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-    used: set[URIRef] = field(default_factory=set)  # ontology individuals the data points at
+    used: Counter[URIRef] = field(default_factory=Counter)  # ontology individuals the data points at
 
-    def merge(self, other: RdfState) -> None:
-        """Add what ``other`` holds."""
-        for node, place in other.places.items():
-            self.places[node] = fuller(self.places.get(node), place)  # the fullest lineage wins
-        for mine, theirs in ((self.place_names, other.place_names), (self.agency_names, other.agency_names),
-                             (self.agency_kinds, other.agency_kinds),
-                             (self.candidate_labels, other.candidate_labels)):
-            for node, counts in theirs.items():
-                mine[node].update(counts)
-        for node, years in other.policy_years.items():
-            self.policy_years[node] |= years
-        for node, levels in other.proposal_levels.items():
-            self.proposal_levels[node] |= levels
-        for node, described in other.proposals.items():
-            if node not in self.proposals or described[0] < self.proposals[node][0]:
-                self.proposals[node] = described
-        self.used |= other.used
+    def merge(self, other: RdfState, sign: int = 1) -> None:
+        """Add what ``other`` holds (``sign=1``), or take it out (``sign=-1``).
+
+        Raises
+        ------
+        ValueError
+            ``sign=-1`` and ``other`` holds more of something than this state does.
+        """
+        for mine, theirs in ((self.places, other.places), (self.place_names, other.place_names),
+                             (self.agency_names, other.agency_names), (self.agency_kinds, other.agency_kinds),
+                             (self.candidate_labels, other.candidate_labels), (self.policy_years, other.policy_years),
+                             (self.proposal_levels, other.proposal_levels)):
+            merge_counts(mine, theirs, sign)  # type: ignore[arg-type]
+        merge_by_doc(self.proposals, other.proposals, sign)
+        for individual, n in other.used.items():
+            add_count(self.used, individual, sign * n)
 
 
 class _Builder:
@@ -329,7 +330,7 @@ class _Builder:
         for ancestor in place.lineage():
             iri = _place_term(ancestor)
             node = node or iri
-            self.places[iri] = fuller(self.places.get(iri), ancestor)  # the fullest lineage wins, whatever the order
+            self.places[iri][ancestor] += 1  # the fullest reading wins when the graph is finished
             self.place_names[iri][ancestor.name] += 1
         return node
 
@@ -382,7 +383,7 @@ class _Builder:
                 node = _iri(policy_iri(policy.title, policy.place))
                 self.entity(node, _gk.Policy, ev, policy.place, (_dct.title, _zh(policy.title)))
                 if policy.year is not None:
-                    self.policy_years[node].add(policy.year)
+                    self.policy_years[node][policy.year] += 1
                 g.add(d, _dct.references, node)
         for program in ex.programs:
             ev = self.evidence(doc, program.evidence, program.mention, f"programme {program.name}")
@@ -414,7 +415,7 @@ class _Builder:
                         (_gk.indicator, _zh(m.indicator)), (_gk.unit, _zh(m.unit)),
                         (_gk.value, _nt_term(Literal(Decimal(repr(m.value)), datatype=XSD.decimal))))
             _add(self.g, node, (_gk.refPeriod, _opt(m.date, _date)), (_gk.qualifier, _opt(m.qualifier, _zh)))
-            self.used.add(GK.metrics)
+            self.used[GK.metrics] += 1
 
     def candidate(self, label: str, evidence: str) -> URIRef:
         """One candidate node per normalised label: ``１＋２＋Ｘ`` and ``1+2+X`` are one."""
@@ -423,7 +424,7 @@ class _Builder:
         self.candidate_labels[node][label] += 1
         self.g.add(node, _rdf.type, _skos.Concept)
         self.entity(node, _gk.CandidateConcept, evidence, None, (_skos.inScheme, _iri(GKC.scheme)))
-        self.used.add(GKC.scheme)
+        self.used[GKC.scheme] += 1
         return iri
 
     def adoptions(self, doc: Document, adoptions: Iterable[Adoption]) -> None:
@@ -458,7 +459,7 @@ class _Builder:
                  (_gk.year, _opt(adoption.year, _year)))
             for ev in evs:
                 self.fact(node, ev)
-            self.used.add(STATUS[adoption.status])
+            self.used[STATUS[adoption.status]] += 1
 
     def proposal(self, ex: Extraction, agencies_by_name: dict[str, str]) -> None:
         prop, doc, g = ex.meta.responds_to, ex.document, self.g
@@ -472,16 +473,15 @@ class _Builder:
         g.add(self.doc_node, _gk.respondsTo, node)
         self.fact(node, ev)
         if prop.level:
-            self.proposal_levels[node].add(prop.level)
-        known = self.state.proposals.get(node)
-        if known is None or doc.doc_id < known[0]:  # as kg.graph does: the smallest doc_id describes it
+            self.proposal_levels[node][prop.level] += 1
+        if doc.doc_id not in self.state.proposals.get(node, ()):  # as kg.graph does: the smallest doc_id describes it
             described = _Lines()
             _add(described, node, (_rdf.type, _gk.Proposal), (_gk.body, _opt(prop.body, _zh)),
                  (_gk.proposalKind, _opt(prop.kind, _zh)), (_dct.title, _opt(prop.title, _zh)),
                  (_gk.term, _opt(prop.term)), (_gk.session, _opt(prop.session)), (_gk.number, _opt(prop.number)))
             for proposer in prop.proposers:
                 described.add(node, _gk.proposer, _zh(proposer))
-            self.state.proposals[node] = (doc.doc_id, tuple(sorted(described.lines)))
+            self.state.proposals[node][doc.doc_id] = tuple(sorted(described.lines))
         for i, handler in enumerate(prop.handlers):
             if handler in agencies_by_name:
                 g.add(node, _gk.leadHandler if i == 0 else _gk.coHandler, agencies_by_name[handler])
@@ -497,11 +497,12 @@ class _Builder:
 
     def finish(self, ontology: Graph) -> None:
         """Write what needed every document first: names, kinds, years, the place tree."""
-        g = self.g
-        for _, lines in self.state.proposals.values():
-            for line in lines:
+        g, used = self.g, set(self.used)
+        for by_doc in self.state.proposals.values():
+            for line in by_doc[min(by_doc)]:
                 g.add_line(line)
-        for node, place in self.places.items():
+        for node, readings in self.places.items():
+            place = functools.reduce(fuller, readings)  # a node has at least one reading
             self.labels(node, _rdfs.label, self.place_names[node])
             _add(g, node, (_rdf.type, _gk.Place),
                  (_gk.adminLevel, _lit(place.level)), (_dct.identifier, _lit(place.key)),
@@ -512,7 +513,7 @@ class _Builder:
             self.labels(node, _rdfs.label, names)
             kind = AGENCY_KINDS[_pick(self.agency_kinds[node])]
             g.add(node, _org.classification, _iri(kind))
-            self.used.add(kind)
+            used.add(kind)
         for node, labels in self.candidate_labels.items():
             self.labels(node, _skos.prefLabel, labels)
         for node, years in self.policy_years.items():
@@ -523,7 +524,7 @@ class _Builder:
         for node, levels in self.proposal_levels.items():
             for level in levels:  # the place of that name when exactly one was seen, else the name
                 g.add(node, _gk.level, min(by_name[level]) if len(by_name[level]) == 1 else _zh(level))
-        for individual in sorted(self.used):
+        for individual in sorted(used):
             for _, p, o in ontology.triples((individual, None, None)):
                 if not isinstance(o, BNode):
                     g.add(_iri(individual), _nt_term(p), _nt_term(o))
@@ -593,7 +594,8 @@ class RdfMerge:
 
     Feed it every document's part (in any order) with :meth:`add`, which returns the
     part's local lines to write out; :meth:`finish` then returns every other line of the
-    graph, sorted.
+    graph, sorted. :meth:`remove` takes a part out again: an incremental build keeps the
+    merge of its last build and changes it by the documents that came and went.
 
     Raises
     ------
@@ -603,11 +605,11 @@ class RdfMerge:
 
     def __init__(self, *, thesaurus: Path | None = None) -> None:
         path = thesaurus if thesaurus is not None else thesaurus_path()
-        self.lines: set[str] = set()
+        self.lines: Counter[str] = Counter()  # line → the documents (or the thesaurus) that write it
         self.concepts: frozenset[URIRef] = frozenset()
         if thesaurus is not None or path.exists():
             graph = _read_thesaurus(Path(path))
-            self.lines = {nt_line(triple) for triple in graph}
+            self.lines = Counter({nt_line(triple) for triple in graph})
             self.concepts = frozenset(s for s in graph.subjects() if isinstance(s, URIRef))
         else:
             log.warning("no thesaurus at %s: adoptions will point at undeclared concepts", path)
@@ -620,8 +622,22 @@ class RdfMerge:
         self.documents += 1
         return part.local
 
+    def remove(self, part: RdfPart) -> None:
+        """Take out a part :meth:`add` put in, as if it had never been added.
+
+        Raises
+        ------
+        ValueError
+            The part was not added.
+        """
+        for line in part.shared:
+            add_count(self.lines, line, -1)
+        self.state.merge(part.state, -1)
+        self.documents -= 1
+
     def finish(self) -> list[str]:
-        sink = _Lines(self.lines)
+        """Every line of the graph but the parts' local ones, sorted; the merge is not changed."""
+        sink = _Lines(set(self.lines))
         _Builder(sink, self.concepts, self.state).finish(Graph().parse(ontology_path(), format="turtle"))
         return sorted(sink.lines)
 

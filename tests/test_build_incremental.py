@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg.cache import GRAPH_STATE_FILE, MANIFEST, entry_path, read_entry, read_extraction
+from kg.cache import GRAPH_STATE_FILE, MANIFEST, RDF_STATE_FILE, entry_path, read_entry, read_extraction
 from kg.cli import main
 from kg.pipeline import build
 from kg.stores.ladybug import LADYBUG_FILE, read_ladybug
@@ -115,7 +115,7 @@ def test_incremental_build_extracts_only_the_changed_and_added_files(changed) ->
     assert first.extracted == first.loaded and first.reused == 0
     assert (second.extracted, second.reused) == (2, second.loaded - 2)
     assert fresh.extracted == fresh.loaded == second.loaded
-    assert (first.updated, second.updated, fresh.updated) == ([], ["oxigraph", "graph", "ladybug", "precedents"], [])  # in place
+    assert (first.updated, second.updated, fresh.updated) == ([], ["rdf", "oxigraph", "graph", "ladybug", "precedents"], [])  # in place
     assert second.facts == fresh.facts
     assert "(2 extracted, " in second.summary()
 
@@ -198,18 +198,43 @@ def test_property_graph_is_made_from_every_document_when_its_saved_state_cannot_
     elif damage == "cut off":
         state.write_bytes(state.read_bytes()[: state.stat().st_size // 2])
     elif damage == "another token":
-        state.write_bytes(b"# govkg graph state 0123\n" + state.read_bytes().split(b"\n", 1)[1])
+        state.write_bytes(b"# govkg state 0123\n" + state.read_bytes().split(b"\n", 1)[1])
     else:  # the removed document's extraction is needed to take its share out
         entry_path(out, hashlib.sha256(victim.read_bytes()).hexdigest()[:16]).unlink()
     victim.unlink()
     again = build([corpus], out, site=False)
     # the Oxigraph store needs the lost entry too
-    assert again.updated == (["precedents"] if damage == "a document's entry lost" else ["oxigraph", "precedents"])
+    assert again.updated == (["precedents"] if damage == "a document's entry lost" else ["rdf", "oxigraph", "precedents"])
     build([corpus], tmp_path / "fresh", site=False, incremental=False)
     assert_same_graph(out, tmp_path / "fresh")
     other = sorted(corpus.glob("*.txt"))[0]
     other.write_text(other.read_text(encoding="utf-8") + "\n我市全面推行“网格化管理”。\n", encoding="utf-8")
     assert "graph" in build([corpus], out, site=False).updated  # the build kept a state again
+
+
+@pytest.mark.parametrize("damage", ["missing", "garbage", "graph.nt written since", "a CSV written since"])
+def test_rdf_files_are_written_from_every_document_when_the_kept_merge_cannot_serve(
+        tmp_path: Path, damage: str) -> None:
+    corpus = _corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    build([corpus], out, site=False)
+    state = out / "cache" / RDF_STATE_FILE
+    if damage == "missing":
+        state.unlink()
+    elif damage == "garbage":
+        state.write_bytes(state.read_bytes().splitlines(keepends=True)[0] + b"not a pickle")
+    elif damage == "graph.nt written since":  # as by hand: the kept layout no longer fits it
+        (out / "graph.nt").write_bytes((out / "graph.nt").read_bytes() + b"<urn:a> <urn:b> <urn:c> .\n")
+    else:
+        (out / "export" / "agencies.csv").write_bytes((out / "export" / "agencies.csv").read_bytes()[:-10])
+    victim = sorted(corpus.glob("*.txt"))[0]
+    victim.write_text(victim.read_text(encoding="utf-8") + "\n我市全面推行“网格化管理”。\n", encoding="utf-8")
+    again = build([corpus], out, site=False)
+    assert "rdf" not in again.updated and "graph" in again.updated
+    build([corpus], tmp_path / "fresh", site=False, incremental=False)
+    assert_same_graph(out, tmp_path / "fresh")
+    victim.write_text(victim.read_text(encoding="utf-8") + "\n我市全面推行“吹哨报到”。\n", encoding="utf-8")
+    assert "rdf" in build([corpus], out, site=False).updated  # the build kept a merge again
 
 
 def test_store_changed_by_a_build_that_stopped_before_its_manifest_is_reloaded(tmp_path: Path) -> None:
@@ -219,7 +244,7 @@ def test_store_changed_by_a_build_that_stopped_before_its_manifest_is_reloaded(t
     before = (out / MANIFEST).read_bytes()
     victim = sorted(corpus.glob("*.txt"))[0]
     victim.write_text(victim.read_text(encoding="utf-8") + "\n我市全面推行“网格化管理”。\n", encoding="utf-8")
-    assert build([corpus], out, site=False).updated == ["oxigraph", "graph", "ladybug", "precedents"]
+    assert build([corpus], out, site=False).updated == ["rdf", "oxigraph", "graph", "ladybug", "precedents"]
     (out / MANIFEST).write_bytes(before)  # as if the build had stopped after changing the store
     victim.unlink()
     again = build([corpus], out, site=False)

@@ -24,6 +24,7 @@ from kg.graph import (
     GraphState,
     PropertyGraph,
     build_graph,
+    graph_change,
     own_rows,
     without_documents,
 )
@@ -302,3 +303,18 @@ def test_graph_builder_finish_leaves_the_builder_as_it_was(thesaurus: Thesaurus,
     for ex in seed_extractions[1:]:
         builder.add(ex)
     _assert_same_tables(builder.finish(), build_graph(seed_extractions, thesaurus=thesaurus))
+
+
+def test_graph_change_told_the_documents_that_came_and_went_finds_what_comparing_every_row_finds(
+        seed_extractions: list[Extraction], thesaurus: Thesaurus) -> None:
+    before = build_graph(seed_extractions[:3], thesaurus=thesaurus)
+    after = build_graph(seed_extractions[1:], thesaurus=thesaurus)
+    moved = {ex.document.doc_id for ex in (*seed_extractions[:1], *seed_extractions[3:])}
+    told, compared = graph_change(before, after, documents=moved), graph_change(before, after)
+    for kind in compared.stale:
+        for mine, theirs in ((told.stale[kind], compared.stale[kind]), (told.fresh[kind], compared.fresh[kind])):
+            pd.testing.assert_frame_equal(mine.reset_index(drop=True), theirs.reset_index(drop=True), obj=kind)
+    assert len(compared.stale["Document"]) == 1 and len(compared.fresh["Document"]) == 2
+    assert len(compared.fresh["MENTIONS"]) > 100 and len(compared.stale["ADOPTED"]) > 0
+    unchanged = graph_change(after, after, documents=set())
+    assert not any(len(t) for t in (*unchanged.stale.values(), *unchanged.fresh.values()))

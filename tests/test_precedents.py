@@ -323,7 +323,7 @@ def test_precedents_index_from_the_tables_equals_the_one_from_the_networkx_file(
             return {name: sorted(db.execute(sql)) for name, sql in (
                 ("documents", "SELECT * FROM documents"), ("features", "SELECT * FROM features"),
                 ("labels", "SELECT * FROM labels"), ("passages", "SELECT text, doc_id, start, end FROM passages"),
-                ("meta", "SELECT name, value FROM meta WHERE name <> 'stamp'"))}
+                ("meta", "SELECT name, value FROM meta WHERE name NOT IN ('stamp', 'graph')"))}
         finally:
             db.close()
 
@@ -375,3 +375,69 @@ def test_cli_precedents_errors_are_one_line(seeds_graph: Path) -> None:
     result = CliRunner().invoke(main, ["precedents", "社区", "--graph", str(seeds_graph), "--until", "last year"])
     assert result.exit_code == 1 and "is not a date" in result.output
     assert isinstance(QueryError("x"), KGError)
+
+
+def _index_rows(graph: Path) -> dict[str, list[tuple[object, ...]]]:
+    db = sqlite3.connect(graph / PRECEDENT_FILE)
+    try:
+        return {name: sorted(db.execute(sql)) for name, sql in (
+            ("documents", "SELECT * FROM documents"), ("features", "SELECT * FROM features"),
+            ("labels", "SELECT * FROM labels"), ("passages", "SELECT text, doc_id, start, end FROM passages"),
+            ("meta", "SELECT name, value FROM meta"))}
+    finally:
+        db.close()
+
+
+def _mentioning(doc_id: str, text: str, *places: object) -> object:
+    """An extraction of ``text`` that names ``places`` (each where its name first occurs)."""
+    from kg.records import Document, DocumentMeta, Extraction, Span
+
+    return Extraction(
+        document=Document(doc_id=doc_id, source=f"{doc_id}.txt", path=f"{doc_id}.txt", format="txt",
+                          encoding="utf-8", text=text),
+        meta=DocumentMeta(), place=None, places=places,  # type: ignore[arg-type]
+        place_mentions=tuple((p.key, Span.of(text, doc_id, text.index(p.name), text.index(p.name) + len(p.name)))
+                             for p in places))  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("how", ["a county renamed", "a town moved out of its county"])
+def test_precedents_index_changed_for_the_touched_documents_equals_one_written_anew(
+        tmp_path: Path, how: str) -> None:
+    """An incremental build rewrites the features of the documents that came and of those
+    a changed node reaches, down the WITHIN tree; every other document's stay."""
+    from dataclasses import replace
+
+    from kg.graph import build_graph, graph_change
+    from kg.records import Place
+    from kg.research.precedent_index import touched_documents
+    from kg.vocab import place_iri
+
+    city = Place(name="银川市", code="640100", level="city")
+    county = Place(name="兴庆区", code="640104", level="county", parent=city)
+    town = Place(name="长征路街道", code=None, level="town", parent=county)
+    docs = [_mentioning("a1", "长征路街道推行网格化管理。", town), _mentioning("b2", "银川市推行吹哨报到。", city)]
+    before = build_graph(docs, thesaurus=load_thesaurus())
+    places, within = before.nodes["Place"].copy(), before.edges["WITHIN"]
+    county_id = str(place_iri(county))
+    if how == "a county renamed":  # no document names the county: a1 has it as an area only
+        places.loc[places["id"] == county_id, "label"] = "改了名的区"
+    else:
+        within = within[within["dst"] != county_id].reset_index(drop=True)
+    after = replace(before, nodes={**before.nodes, "Place": places}, edges={**before.edges, "WITHIN": within})
+    touched = touched_documents(after, graph_change(before, after, documents=set()))
+    assert touched == {"a1"}
+
+    def index(name: str, *writes: tuple[object, dict[str, object]]) -> dict[str, list[tuple[object, ...]]]:
+        out = tmp_path / name
+        (out / "documents").mkdir(parents=True)
+        for ex in docs:
+            (out / "documents" / f"{ex.document.doc_id}.txt").write_text(ex.document.text, encoding="utf-8")
+        for graph, options in writes:
+            write_precedent_index(out, graph=graph, stamp="s", **options)
+        return _index_rows(out)
+
+    fresh = index("fresh", (after, {"token": "t2", "reuse": False}))
+    assert index("changed", (before, {"token": "t1"}), (after, {"token": "t2", "change": ("t1", touched)})) == fresh
+    # told nothing was touched, a1 would keep its old areas; an index of another graph is compared whole
+    assert index("stale", (before, {"token": "t1"}), (after, {"token": "t2", "change": ("t1", set())})) != fresh
+    assert index("other", (before, {"token": "t0"}), (after, {"token": "t2", "change": ("t1", set())})) == fresh

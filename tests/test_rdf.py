@@ -577,3 +577,27 @@ def test_rdf_place_and_namespace_terms_are_the_iris_n_triples_writes() -> None:
     assert (_gk.sentence, _rdf.type) == (_nt_term(GK.sentence), _nt_term(RDF.type))
     with pytest.raises(AttributeError):
         _gk.noSuchTerm  # noqa: B018 — the vocabulary refuses a typo, as GK does
+
+
+def test_merge_with_parts_taken_out_writes_what_a_merge_never_given_them_writes(thesaurus: Path) -> None:
+    from kg.rdf import RdfMerge, concept_iris, rdf_part
+
+    parts = [rdf_part(ex, concepts=concept_iris(thesaurus)) for ex in make_extractions(thesaurus)]
+    assert len(parts) >= 2
+    for gone in range(len(parts)):
+        merge, want = RdfMerge(thesaurus=thesaurus), RdfMerge(thesaurus=thesaurus)
+        for i, part in enumerate(parts):
+            merge.add(part)
+            if i != gone:
+                want.add(part)
+        merge.remove(parts[gone])
+        assert merge.finish() == want.finish() and merge.lines == want.lines
+        assert merge.finish() == want.finish()  # finishing leaves the merge as it was
+    empty = RdfMerge(thesaurus=thesaurus)
+    for part in parts:
+        empty.add(part)
+    for part in parts:
+        empty.remove(part)
+    assert empty.finish() == RdfMerge(thesaurus=thesaurus).finish() and empty.documents == 0
+    with pytest.raises(ValueError, match="took more of"):
+        empty.remove(parts[0])

@@ -44,7 +44,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -53,12 +53,13 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import StoreError
-from kg.graph import PropertyGraph
+from kg.graph import GraphChange, PropertyGraph
 from kg.stores.networkx import node_items, read_networkx
 from kg.thesaurus import norm_label
+from kg.vocab import doc_node
 
 __all__ = ["FEATURE_KINDS", "INDEX_VERSION", "PRECEDENT_FILE", "TAIL_END", "indexed_documents", "split_passages",
-           "write_precedent_index"]
+           "touched_documents", "write_precedent_index"]
 
 #: The file :func:`write_precedent_index` writes into the graph folder.
 PRECEDENT_FILE = "precedents.sqlite"
@@ -155,6 +156,12 @@ _NONE: Mapping[str, Any] = {}
 
 def _features(graph: _Graph) -> Iterator[tuple[str, str, str, str | None]]:
     """``(doc_id, kind, key, label)`` for every graph feature of every document."""
+    yield from _edge_features(graph)
+    yield from _proposal_features(graph)
+
+
+def _edge_features(graph: _Graph, docs: set[str] | None = None) -> Iterator[tuple[str, str, str, str | None]]:
+    """The features of :func:`_features` but those a proposal's title names (of ``docs``, when given)."""
     nodes = graph.nodes
 
     def of(node: str) -> Mapping[str, Any]:
@@ -162,7 +169,8 @@ def _features(graph: _Graph) -> Iterator[tuple[str, str, str, str | None]]:
         # networkx added bare
         return nodes.get(node, _NONE)
 
-    doc_of = {node: attrs["doc_id"] for node, attrs in nodes.items() if attrs.get("kind") == "Document"}
+    doc_of = {node: attrs["doc_id"] for node, attrs in nodes.items()
+              if attrs.get("kind") == "Document" and (docs is None or attrs["doc_id"] in docs)}
     doc_ids = set(doc_of.values())
     # WITHIN edges first: following them through out_edges would walk a city's every ADOPTED edge too
     parents: dict[str, list[str]] = {}
@@ -187,6 +195,16 @@ def _features(graph: _Graph) -> Iterator[tuple[str, str, str, str | None]]:
                 yield doc_of[src], "area", area, of(area).get("label") or ""
         elif kind == "ISSUED_BY":
             yield doc_of[src], "issuer", dst, of(dst).get("label") or ""
+
+
+def _proposal_features(graph: _Graph) -> Iterator[tuple[str, str, str, str | None]]:
+    """``(doc_id, "proposal_mechanism", key, label)``: the mechanisms a reply's proposal title names."""
+    nodes = graph.nodes
+    doc_of = {node: attrs["doc_id"] for node, attrs in nodes.items() if attrs.get("kind") == "Document"}
+
+    def of(node: str) -> Mapping[str, Any]:
+        return nodes.get(node, _NONE)
+
     by_label = {norm_label(label): attrs.get("canonical_id") or node for node, attrs in nodes.items()
                 if attrs.get("kind") == "Mechanism" for label in _labels(attrs) if len(norm_label(label)) >= 2}
     starts = _label_starts(by_label)
@@ -242,34 +260,41 @@ def _name_rows(graph: _Graph) -> Iterator[tuple[str, str, str, str]]:
 
 
 def _fill(db: sqlite3.Connection, graph_dir: Path, graph: _Graph, *, have: set[str],
-          stamp: str | None) -> int:
+          stamp: str | None, touched: set[str] | None = None) -> int:
     """Write every table of the index into ``db``; the number of documents indexed.
 
     ``db`` is empty, or (``have`` not empty) a copy of an index whose passages of the
-    documents ``have`` are kept: only the other documents' texts are read and split."""
+    documents ``have`` are kept: only the other documents' texts are read and split.
+    ``touched`` (with ``have``): the documents besides the new ones whose features may
+    have changed, all others' being kept as they are; ``None`` compares every feature."""
     doc_ids = {attrs["doc_id"] for attrs in graph.nodes.values() if attrs.get("kind") == "Document"}
-    features = sorted(set(_features(graph)))
     if have:
         db.executescript("DELETE FROM meta; DELETE FROM documents; DELETE FROM labels;"
                          "CREATE TEMP TABLE gone(doc_id TEXT PRIMARY KEY);")
         db.executemany("INSERT INTO gone VALUES (?)", [(doc_id,) for doc_id in sorted(have - doc_ids)])
         db.execute("DELETE FROM passages WHERE doc_id IN (SELECT doc_id FROM gone)")
-        db.execute("DROP TABLE gone")
-        # the features' change only: at 10,000 documents, inserting all 0.49M rows again took 1.4 s
-        old, new = set(db.execute("SELECT doc_id, kind, key, label FROM features")), set(features)
-        db.executemany("DELETE FROM features WHERE doc_id = ? AND kind = ? AND key = ?",
-                       sorted(row[:3] for row in old - new))
-        db.executemany("INSERT INTO features VALUES (?, ?, ?, ?)", sorted(new - old))
+        if touched is None:
+            db.execute("DROP TABLE gone")
+            # the features' change only: at 10,000 documents, inserting all 0.49M rows again took 1.4 s
+            _change_rows(db, set(_features(graph)), "")
+        else:  # write the features of the new and touched documents anew; keep the others'
+            redo = (doc_ids - have) | (touched & doc_ids)
+            db.executemany("INSERT OR IGNORE INTO gone VALUES (?)", [(doc_id,) for doc_id in sorted(redo)])
+            db.execute("DELETE FROM features WHERE doc_id IN (SELECT doc_id FROM gone) "
+                       "AND kind != 'proposal_mechanism'")
+            db.execute("DROP TABLE gone")
+            db.executemany("INSERT INTO features VALUES (?, ?, ?, ?)", sorted(set(_edge_features(graph, redo))))
+            # any mechanism's new name may change what a proposal's title names: those are compared whole
+            _change_rows(db, set(_proposal_features(graph)), " WHERE kind = 'proposal_mechanism'")
+        places = _places(db.execute("SELECT doc_id, kind, key, label FROM features WHERE kind = 'place'"))
     else:
         db.executescript(_SCHEMA)
         db.execute("INSERT INTO passages(passages, rank) VALUES ('automerge', 0)")  # one merge at the end
+        features = sorted(set(_features(graph)))
         db.executemany("INSERT INTO features VALUES (?, ?, ?, ?)", features)
         db.execute(_FEATURE_INDEX)
+        places = _places(features)
     db.executemany("INSERT INTO labels VALUES (?, ?, ?, ?)", sorted(set(_name_rows(graph))))
-    places: dict[str, set[str]] = {}
-    for doc_id, kind, _, label in features:
-        if kind == "place":
-            places.setdefault(doc_id, set()).add(label or "")
     count = 0
     for _, attrs in sorted(graph.nodes.items(), key=lambda item: item[0]):
         if attrs.get("kind") != "Document":
@@ -297,6 +322,72 @@ def _fill(db: sqlite3.Connection, graph_dir: Path, graph: _Graph, *, have: set[s
     return count
 
 
+def _change_rows(db: sqlite3.Connection, new: set[tuple[str, str, str, str | None]], where: str) -> None:
+    """Make the ``features`` rows ``where`` selects (an SQL literal of this module) be ``new``."""
+    old = set(db.execute(f"SELECT doc_id, kind, key, label FROM features{where}"))  # noqa: S608 (a literal)
+    db.executemany("DELETE FROM features WHERE doc_id = ? AND kind = ? AND key = ?",
+                   sorted(row[:3] for row in old - new))
+    db.executemany("INSERT INTO features VALUES (?, ?, ?, ?)", sorted(new - old))
+
+
+def _places(features: Iterable[tuple[str, str, str, str | None]]) -> dict[str, set[str]]:
+    """doc_id → the labels of the places it names, from its features."""
+    places: dict[str, set[str]] = {}
+    for doc_id, kind, _, label in features:
+        if kind == "place":
+            places.setdefault(doc_id, set()).add(label or "")
+    return places
+
+
+def touched_documents(graph: PropertyGraph, change: GraphChange) -> set[str]:
+    """The documents of ``graph`` whose features may differ from those of the graph
+    ``change`` starts from, besides the documents that came: each with an edge to a node
+    whose row changed (a place, agency, mechanism, policy or proposal), to a mechanism
+    whose canonical one changed, or to a place below a place or ``WITHIN`` edge that changed."""
+    nodes: set[str] = set()
+    for label in ("Place", "Agency", "Mechanism", "Policy", "Proposal"):
+        nodes.update(change.stale[label]["id"])
+        nodes.update(change.fresh[label]["id"])
+    mechanisms = graph.nodes["Mechanism"]
+    nodes.update(mechanisms.loc[mechanisms["canonical_id"].isin(nodes), "id"])
+    within = [change.stale["WITHIN"], change.fresh["WITHIN"]]
+    places = {*nodes.intersection(graph.nodes["Place"]["id"]), *change.stale["Place"]["id"],
+              *(src for table in within for src in table["src"])}
+    if places:  # their areas changed, and so did those of every place below them
+        children: dict[str, list[str]] = {}
+        for table in (graph.edges["WITHIN"], *within):
+            for src, dst in zip(table["src"].tolist(), table["dst"].tolist()):
+                children.setdefault(dst, []).append(src)
+        todo = list(places)
+        while todo:
+            for child in children.get(todo.pop(), ()):
+                if child not in places:
+                    places.add(child)
+                    todo.append(child)
+        nodes |= places
+    docs: set[str] = set()
+    prefix = len(doc_node(""))
+    for kind in ("CITES", "MENTIONS", "JURISDICTION", "ISSUED_BY", "RESPONDS_TO"):
+        table = graph.edges[kind]
+        docs.update(src[prefix:] for src in table.loc[table["dst"].isin(nodes), "src"] if src.startswith(doc_node("")))
+    adopted = graph.edges["ADOPTED"]
+    docs.update(adopted.loc[adopted["dst"].isin(nodes), "doc_id"])
+    return docs
+
+
+def _graph_token(path: Path) -> str | None:
+    """The token of the graph the index at ``path`` was written from, if it says."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE name = 'graph'").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
 def indexed_documents(graph_dir: str | Path, stamp: str | None) -> set[str]:
     """The documents whose passages the index in ``graph_dir`` holds, if it was written with
     ``stamp`` (see :func:`write_precedent_index`); else none."""
@@ -317,7 +408,8 @@ def indexed_documents(graph_dir: str | Path, stamp: str | None) -> set[str]:
 
 
 def write_precedent_index(graph_dir: str | Path, *, graph: PropertyGraph | nx.MultiDiGraph | None = None,
-                          stamp: str | None = None, reuse: bool = True) -> Path:
+                          stamp: str | None = None, reuse: bool = True, token: str | None = None,
+                          change: tuple[str, set[str]] | None = None) -> Path:
     """Write ``graph_dir/precedents.sqlite``, the index :func:`~kg.research.precedents.find_precedents` searches.
 
     Parameters
@@ -330,6 +422,11 @@ def write_precedent_index(graph_dir: str | Path, *, graph: PropertyGraph | nx.Mu
         already holds are kept (the file is copied and changed) and only new documents'
         texts are split; the other tables are written afresh either way.
     reuse : ``False`` writes the index from nothing whatever the stamp (``kg build --full``)
+    token : a name for the state of ``graph`` (``kg build`` passes its graph's), kept in the index
+    change : ``(token, touched)``: when the index kept there was written from the graph named
+        ``token``, only the features of the documents ``touched`` (:func:`touched_documents`)
+        and of the new documents are written anew, the rest kept; else every document's
+        features are compared
 
     Returns
     -------
@@ -358,14 +455,19 @@ def write_precedent_index(graph_dir: str | Path, *, graph: PropertyGraph | nx.Mu
     target = folder / PRECEDENT_FILE
     try:
         have = indexed_documents(folder, stamp) if reuse else set()
+        touched = None
         if have:
+            if change is not None and _graph_token(target) == change[0]:
+                touched = change[1]
             shutil.copyfile(target, tmp)
         db = sqlite3.connect(tmp)
         try:
             db.execute("PRAGMA journal_mode = OFF")
             db.execute("PRAGMA synchronous = OFF")
             with db:
-                _fill(db, folder, view, have=have, stamp=stamp)
+                _fill(db, folder, view, have=have, stamp=stamp, touched=touched)
+                if token is not None:
+                    db.execute("INSERT INTO meta VALUES ('graph', ?)", (token,))
         finally:
             db.close()
         mask = os.umask(0o022)

@@ -48,7 +48,7 @@ import ladybug
 import pandas as pd
 
 from kg.errors import QueryError, StoreError
-from kg.graph import EDGE_COLUMNS, EDGE_KEYS, ENDPOINTS, NODE_COLUMNS, PropertyGraph
+from kg.graph import EDGE_COLUMNS, EDGE_KEYS, ENDPOINTS, NODE_COLUMNS, GraphChange, PropertyGraph, graph_change
 
 __all__ = [
     "LADYBUG_FILE", "write_ladybug", "update_ladybug", "read_ladybug", "query_ladybug", "schema_path",
@@ -201,14 +201,14 @@ def write_ladybug(pg: PropertyGraph, path: Path) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def update_ladybug(path: Path, old: PropertyGraph, new: PropertyGraph) -> None:
+def update_ladybug(path: Path, old: PropertyGraph, new: PropertyGraph, change: GraphChange | None = None) -> None:
     """Change the database at ``path``, which holds ``old``, to hold ``new``.
 
-    Only the rows that differ are touched: a node whose row changed is set anew, one that
-    went is deleted with its edges, an edge that changed or went is deleted, and the new
-    and changed rows are loaded with ``COPY``, all in one transaction on a copy of the
-    database, which is then renamed over ``path``, so a crash leaves the old one.
-    Rows are compared by a hash of all their values.
+    Only the rows that differ (``change``; by default :func:`~kg.graph.graph_change` of
+    the two) are touched: a node whose row changed is set anew, one that went is deleted
+    with its edges, an edge that changed or went is deleted, and the new and changed rows
+    are loaded with ``COPY``, all in one transaction on a copy of the database, which is
+    then renamed over ``path``, so a crash leaves the old one.
 
     Raises
     ------
@@ -226,7 +226,7 @@ def update_ladybug(path: Path, old: PropertyGraph, new: PropertyGraph) -> None:
         try:
             _check_schema(conn, new)
             conn.execute("BEGIN TRANSACTION")
-            _change(conn, old, new)
+            _change(conn, old, new, change if change is not None else graph_change(old, new))
             conn.execute("COMMIT")
         except RuntimeError as exc:
             raise StoreError(f"cannot change {path}: {exc}") from exc
@@ -238,19 +238,10 @@ def update_ladybug(path: Path, old: PropertyGraph, new: PropertyGraph) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _differing(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The rows of ``old`` that ``new`` lacks, and those of ``new`` that ``old`` lacks."""
-    if old.empty or new.empty:
-        return old, new
-    before = pd.util.hash_pandas_object(old, index=False)
-    after = pd.util.hash_pandas_object(new, index=False)
-    return old[~before.isin(after).to_numpy()], new[~after.isin(before).to_numpy()]
-
-
-def _change(conn: ladybug.Connection, old: PropertyGraph, new: PropertyGraph) -> None:
+def _change(conn: ladybug.Connection, old: PropertyGraph, new: PropertyGraph, change: GraphChange) -> None:
     fresh_edges = {}
     for kind in new.edges:
-        stale, fresh_edges[kind] = _differing(old.edges[kind], new.edges[kind])
+        stale, fresh_edges[kind] = change.stale[kind], change.fresh[kind]
         if stale.empty:
             continue
         keys = list(EDGE_KEYS.get(kind, ()))
@@ -263,7 +254,7 @@ def _change(conn: ladybug.Connection, old: PropertyGraph, new: PropertyGraph) ->
                 parameters={"rows": _copyable(rows).to_dict("records")})
     fresh_nodes = {}
     for label in new.nodes:
-        stale, fresh = _differing(old.nodes[label], new.nodes[label])
+        stale, fresh = change.stale[label], change.fresh[label]
         gone = stale["id"][~stale["id"].isin(fresh["id"])]
         if len(gone):
             conn.execute(f"MATCH (n:{_identifier(label)}) WHERE n.id IN $ids DETACH DELETE n",
