@@ -57,9 +57,11 @@ from kg.records import Extraction
 
 if TYPE_CHECKING:
     from kg.graph import GraphState, PropertyGraph
+    from kg.stores.networkx import JsonLayout
 
 __all__ = ["CACHE_DIR", "GRAPH_STATE_FILE", "MANIFEST", "RDF_STATE_FILE", "SHARED_FILE", "CacheEntry", "FileState",
-           "Layout", "Manifest", "code_fingerprint", "entry_path", "forget_rdf_state", "forget_shared",
+           "Layout", "Manifest", "code_fingerprint", "entry_path", "forget_graph_state", "forget_rdf_state",
+           "forget_shared",
            "prune_entries", "read_entry", "read_extraction", "read_graph_state", "read_manifest", "read_rdf_state",
            "read_shared", "write_entry", "write_graph_state", "write_manifest", "write_rdf_state", "write_shared"]
 
@@ -319,7 +321,15 @@ def read_rdf_state(out_dir: Path | str, token: str | None) -> tuple[RdfMerge, La
 
 def forget_rdf_state(out_dir: Path | str) -> None:
     """Remove ``cache/rdf-state.pickle`` durably, before the files it describes are replaced."""
-    path = Path(out_dir) / CACHE_DIR / RDF_STATE_FILE
+    _forget(Path(out_dir) / CACHE_DIR / RDF_STATE_FILE)
+
+
+def forget_graph_state(out_dir: Path | str) -> None:
+    """Remove ``cache/graph-state.pickle`` durably, before the stores it describes are changed."""
+    _forget(Path(out_dir) / CACHE_DIR / GRAPH_STATE_FILE)
+
+
+def _forget(path: Path) -> None:
     if path.exists():
         path.unlink()
         fsync_dir(path.parent)
@@ -344,9 +354,11 @@ def _kept(path: Path, token: str | None) -> object:
         return None
 
 
-def write_graph_state(out_dir: Path | str, token: str, state: GraphState, graph: PropertyGraph) -> Path:
-    """Keep the property graph's merged ``state`` and its tables as ``cache/graph-state.pickle``,
-    under ``token``: the next build changes them instead of reading every document again.
+def write_graph_state(out_dir: Path | str, token: str, state: GraphState, graph: PropertyGraph,
+                      layout: JsonLayout | None = None) -> Path:
+    """Keep the property graph's merged ``state``, its tables and where its rows lie in
+    ``graph.networkx.json`` (``layout``) as ``cache/graph-state.pickle``, under ``token``:
+    the next build changes them instead of reading every document again.
 
     The tables go in as Arrow IPC (Feather) bytes: a pickle of their string columns
     would pickle every string on its own. Written without an fsync: the build syncs once
@@ -359,9 +371,9 @@ def write_graph_state(out_dir: Path | str, token: str, state: GraphState, graph:
     >>> from kg.thesaurus import load_thesaurus
     >>> out, pg = Path(tempfile.mkdtemp()), build_graph([], thesaurus=load_thesaurus())
     >>> _ = write_graph_state(out, "t1", GraphState(), pg)
-    >>> state, again = read_graph_state(out, "t1")
-    >>> again.counts() == pg.counts(), read_graph_state(out, "t2")
-    (True, None)
+    >>> state, again, layout = read_graph_state(out, "t1")
+    >>> again.counts() == pg.counts(), layout, read_graph_state(out, "t2")
+    (True, None, None)
     """
     import pyarrow as pa
     from pyarrow import feather
@@ -371,10 +383,11 @@ def write_graph_state(out_dir: Path | str, token: str, state: GraphState, graph:
         sink = pa.BufferOutputStream()
         feather.write_feather(table, sink, compression="uncompressed")
         tables[kind] = sink.getvalue()
-    return _keep(Path(out_dir) / CACHE_DIR / GRAPH_STATE_FILE, token, (state, tables))
+    return _keep(Path(out_dir) / CACHE_DIR / GRAPH_STATE_FILE, token, (state, tables, layout))
 
 
-def read_graph_state(out_dir: Path | str, token: str | None) -> tuple[GraphState, PropertyGraph] | None:
+def read_graph_state(out_dir: Path | str,
+                     token: str | None) -> tuple[GraphState, PropertyGraph, JsonLayout | None] | None:
     """What :func:`write_graph_state` kept under ``token``; ``None`` when there is nothing,
     it cannot be read, or it was kept under another token."""
     import pyarrow as pa
@@ -386,13 +399,13 @@ def read_graph_state(out_dir: Path | str, token: str | None) -> tuple[GraphState
     if kept is None:
         return None
     try:
-        state, tables = kept  # type: ignore[misc]
+        state, tables, layout = kept  # type: ignore[misc]
         read = {kind: feather.read_feather(pa.BufferReader(data)) for kind, data in tables.items()}
         graph = PropertyGraph(nodes={label: read[label] for label in NODE_COLUMNS},
                               edges={kind: read[kind] for kind in EDGE_COLUMNS}, skipped=dict(state.skipped))
     except (ValueError, TypeError, KeyError, AttributeError, pa.ArrowException):
         return None
-    return state, graph
+    return state, graph, layout
 
 
 def prune_entries(out_dir: Path | str, keep: set[str]) -> int:

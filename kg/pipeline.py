@@ -87,6 +87,7 @@ if TYPE_CHECKING:
     from kg.cache import Layout
     from kg.graph import GraphBuilder, GraphChange, GraphState, PropertyGraph
     from kg.rdf import RdfMerge
+    from kg.stores.networkx import JsonLayout
 
 __all__ = ["SITE_MAX_DOCUMENTS", "BuildReport", "build", "extract_document", "extract_documents"]
 
@@ -597,7 +598,7 @@ def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: 
 
     The graph is made from the last build's merged state and rows (``cache/graph-state.pickle``)
     when ``last``'s token names them and few documents came or went; else from every document."""
-    from kg.cache import read_graph_state, write_graph_state
+    from kg.cache import forget_graph_state, read_graph_state, write_graph_state
     from kg.graph import GraphBuilder, graph_change
     from kg.research.precedent_index import (
         indexed_documents,
@@ -605,7 +606,7 @@ def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: 
         write_precedent_index,
     )
     from kg.stores.ladybug import LADYBUG_FILE, write_ladybug
-    from kg.stores.networkx import write_networkx
+    from kg.stores.networkx import write_networkx_layout
 
     stages: dict[str, float] = {}
     updated: list[str] = []
@@ -619,11 +620,12 @@ def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: 
         since = time.perf_counter()
         kept = dict(order)
         token = _state_token(kept, ())
-        changed, old = None, None
+        changed, old, layout = None, None, None
         if incremental and _few_changes(last.documents, kept):
             changed = _changed_graph(out, order, last, read_graph_state(out, last.stores.get("graph")), max_bytes)
+        forget_graph_state(out)  # from here until write_graph_state, the stores match no kept state
         if changed is not None:
-            pg, base, old = changed
+            pg, base, old, layout = changed
             updated.append("graph")
         else:
             pg, base = GraphBuilder(load_thesaurus()), None
@@ -631,12 +633,10 @@ def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: 
                 pg.add(_extraction(out, doc_id, path, max_bytes))
         since = lap("graph", since)
         graph = pg.finish(base=base)
-        del base
+        state = pg.state
+        del base, pg
         rows = sum(graph.counts().values())
         since = lap("tables", since)
-        write_graph_state(out, token, pg.state, graph)
-        del pg
-        since = lap("graph state", since)
         change = None
         if old is not None:  # the documents that came or went are the only ones whose own rows changed
             change = graph_change(old, graph, documents=kept.keys() ^ last.documents.keys())
@@ -645,9 +645,12 @@ def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: 
             updated.append("ladybug")
         else:
             write_ladybug(graph, out / LADYBUG_FILE)
-        del old
         since = lap("ladybug", since)
-        write_networkx(graph, out)  # from the tables: no networkx graph is made
+        since_last = (old, change, layout) if old is not None and change is not None and layout is not None else None
+        layout = write_networkx_layout(graph, out, since_last)  # from the tables: no networkx graph is made
+        if since_last is not None:
+            updated.append("networkx")
+        del old, since_last
         since = lap("networkx", since)
         if incremental and indexed_documents(out, stamp) & dict(order).keys():
             updated.append("precedents")
@@ -655,25 +658,27 @@ def _property_graph_outputs(out: Path, order: list[tuple[str, str]], max_bytes: 
         if change is not None and last.stores.get("graph"):
             touched = (last.stores["graph"], touched_documents(graph, change))
         write_precedent_index(out, graph=graph, stamp=stamp, reuse=incremental, token=token, change=touched)
-        lap("precedents", since)
+        since = lap("precedents", since)
+        write_graph_state(out, token, state, graph, layout)
+        lap("graph state", since)
     return _GraphDone(rows, stages, updated, {"graph": token})
 
 
 def _changed_graph(out: Path, order: list[tuple[str, str]], last: Manifest,
-                   saved: tuple[GraphState, PropertyGraph] | None,
-                   max_bytes: int | None) -> tuple[GraphBuilder, dict[str, pd.DataFrame], PropertyGraph] | None:
+                   saved: tuple[GraphState, PropertyGraph, JsonLayout | None] | None, max_bytes: int | None,
+                   ) -> tuple[GraphBuilder, dict[str, pd.DataFrame], PropertyGraph, JsonLayout | None] | None:
     """The property graph of ``order`` from the last build's ``saved`` state and graph: a
     builder holding the new documents on that state, the share of each document that went
-    taken out of it; the rows of the documents that stayed, for its ``finish``; and the
-    last graph. ``None`` when there is nothing saved, or a document that went can no
-    longer be read."""
+    taken out of it; the rows of the documents that stayed, for its ``finish``; the last
+    graph, and where its rows lie in ``graph.networkx.json``. ``None`` when there is
+    nothing saved, or a document that went can no longer be read."""
     from kg.cache import read_extraction
     from kg.graph import GraphBuilder, own_rows, without_documents
 
     if saved is None:
         return None
     th = load_thesaurus()
-    state, before = saved
+    state, before, layout = saved
     gone = sorted(last.documents.keys() - dict(order).keys())
     for doc_id in gone:
         ex = read_extraction(out, doc_id)
@@ -686,7 +691,7 @@ def _changed_graph(out: Path, order: list[tuple[str, str]], last: Manifest,
     for doc_id, path in order:
         if doc_id not in last.documents:
             pg.add(_extraction(out, doc_id, path, max_bytes))
-    return pg, without_documents(own_rows(before), gone), before
+    return pg, without_documents(own_rows(before), gone), before, layout
 
 
 def _changed_ladybug(path: Path, old: PropertyGraph | None, new: PropertyGraph, change: GraphChange | None) -> bool:

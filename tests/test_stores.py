@@ -19,7 +19,7 @@ import pytest
 
 from kg.errors import QueryError, StoreError
 from kg.export import export_csv
-from kg.graph import PropertyGraph, build_graph
+from kg.graph import PropertyGraph, build_graph, graph_change
 from kg.pipeline import extract_documents
 from kg.records import Extraction
 from kg.stores import networkx as networkx_store
@@ -30,7 +30,13 @@ from kg.stores.ladybug import (
     update_ladybug,
     write_ladybug,
 )
-from kg.stores.networkx import NETWORKX_FILE, read_networkx, to_networkx, write_networkx
+from kg.stores.networkx import (
+    NETWORKX_FILE,
+    read_networkx,
+    to_networkx,
+    write_networkx,
+    write_networkx_layout,
+)
 from kg.thesaurus import load_thesaurus
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "seeds"
@@ -133,6 +139,32 @@ def test_networkx_file_is_the_same_written_in_small_chunks(seed_graph: PropertyG
     monkeypatch.setattr(networkx_store, "_CHUNK", 7)  # tables of hundreds of rows, in many chunks
     assert max(len(t) for t in (*seed_graph.nodes.values(), *seed_graph.edges.values())) > 7 * 20
     assert write_networkx(seed_graph, tmp_path / "chunks").read_bytes() == whole
+
+
+def test_networkx_file_written_from_the_last_one_is_the_file_written_anew(seed_extractions: list[Extraction],
+                                                                         tmp_path: Path) -> None:
+    th = load_thesaurus()
+    before = build_graph(seed_extractions[:3], thesaurus=th)
+    after = build_graph(seed_extractions[1:], thesaurus=th)  # one document went, two came
+    adopted = after.edges["ADOPTED"]
+    first = adopted.iloc[[0]].assign(id="a")  # sorts before its twin: the twin's key becomes ADOPTED:1
+    renumbered = replace(after, edges={**after.edges, "ADOPTED": pd.concat([adopted, first]).sort_values(
+        ["src", "dst", "id"], kind="stable").reset_index(drop=True)})
+
+    def anew(pg: PropertyGraph) -> bytes:
+        return write_networkx(pg, tmp_path / "anew").read_bytes()
+
+    layout = write_networkx_layout(before, tmp_path)
+    for old, new in ((before, after), (after, renumbered), (renumbered, before)):
+        layout = write_networkx_layout(new, tmp_path, (old, graph_change(old, new), layout))
+        assert (tmp_path / NETWORKX_FILE).read_bytes() == anew(new)
+        assert layout.size == (tmp_path / NETWORKX_FILE).stat().st_size
+    data = (tmp_path / NETWORKX_FILE).read_bytes()
+    node = json.loads(data[layout.starts["Place"][3]:layout.ends["Place"][3]])  # the layout says where each row is
+    assert node["id"] == before.nodes["Place"]["id"][3]
+    (tmp_path / NETWORKX_FILE).write_bytes(data + b" ")  # written since: the layout no longer fits, and is not used
+    write_networkx_layout(after, tmp_path, (before, graph_change(before, after), layout))
+    assert (tmp_path / NETWORKX_FILE).read_bytes() == anew(after)
 
 
 def test_read_networkx_without_a_graph_says_how_to_make_one(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import repeat
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
@@ -36,10 +37,11 @@ import numpy as np
 import pandas as pd
 
 from kg.errors import StoreError
-from kg.graph import PropertyGraph
-from kg.io import open_atomic
+from kg.graph import GraphChange, PropertyGraph
+from kg.io import copy_range, open_atomic
 
-__all__ = ["NETWORKX_FILE", "edge_items", "node_items", "read_networkx", "to_networkx", "write_networkx"]
+__all__ = ["NETWORKX_FILE", "JsonLayout", "edge_items", "node_items", "read_networkx", "to_networkx", "write_networkx",
+           "write_networkx_layout"]
 
 #: The file :func:`write_networkx` writes into its folder.
 NETWORKX_FILE = "graph.networkx.json"
@@ -149,26 +151,44 @@ def _objects(fields: dict[str, list[str] | str], rows: int) -> list[str]:
     return [template % row for row in zip(*columns)]
 
 
-def _json_chunks(pg: PropertyGraph, part: str) -> Iterator[list[str]]:
-    """The node or edge objects of the node-link JSON, a table's :data:`_CHUNK` rows at a time."""
-    tables = pg.nodes if part == "nodes" else pg.edges
-    for name, table in tables.items():
-        keys = _edge_keys(name, table) if part == "edges" else []
-        for start in range(0, len(table), _CHUNK):
-            chunk = table.iloc[start:start + _CHUNK]
-            fields: dict[str, list[str] | str] = {str(c): _json(_values(chunk[c])) for c in chunk.columns}
-            if part == "nodes":
-                fields["kind"] = encode_basestring(name)
-            else:
-                fields["source"], fields["target"] = fields.pop("src"), fields.pop("dst")
-                fields["key"] = [encode_basestring(key) for key in keys[start:start + _CHUNK]]
-                fields["type"] = encode_basestring(name)
-            yield _objects(fields, len(chunk))
+def _encoded(name: str, part: str, table: pd.DataFrame, keys: list[str]) -> list[bytes]:
+    """The JSON objects of ``table``'s rows (node rows of label ``name``, or edges of type
+    ``name`` keyed ``keys``), UTF-8 encoded, :data:`_CHUNK` rows at a time."""
+    out: list[bytes] = []
+    for start in range(0, len(table), _CHUNK):
+        chunk = table.iloc[start:start + _CHUNK]
+        fields: dict[str, list[str] | str] = {str(c): _json(_values(chunk[c])) for c in chunk.columns}
+        if part == "nodes":
+            fields["kind"] = encode_basestring(name)
+        else:
+            fields["source"], fields["target"] = fields.pop("src"), fields.pop("dst")
+            fields["key"] = [encode_basestring(key) for key in keys[start:start + _CHUNK]]
+            fields["type"] = encode_basestring(name)
+        out.extend(text.encode("utf-8") for text in _objects(fields, len(chunk)))
+    return out
+
+
+@dataclass(frozen=True)
+class JsonLayout:
+    """Where each table's rows lie in a ``graph.networkx.json``: row ``i`` of table ``t`` (a
+    node label or relationship type) is the object at bytes ``[starts[t][i], ends[t][i])``;
+    ``size`` is the file's, to tell it from a file written since."""
+
+    starts: dict[str, np.ndarray]
+    ends: dict[str, np.ndarray]
+    size: int
 
 
 def write_networkx(pg: PropertyGraph, out_dir: Path) -> Path:
     """Write ``out_dir/graph.networkx.json``: node-link JSON that :func:`read_networkx` reads
-    back as :func:`to_networkx` makes it.
+    back as :func:`to_networkx` makes it; return its path. See :func:`write_networkx_layout`."""
+    write_networkx_layout(pg, out_dir)
+    return Path(out_dir) / NETWORKX_FILE
+
+
+def write_networkx_layout(pg: PropertyGraph, out_dir: Path,
+                          since: tuple[PropertyGraph, GraphChange, JsonLayout] | None = None) -> JsonLayout:
+    """Write ``out_dir/graph.networkx.json`` as :func:`write_networkx` does; return where each row lies in it.
 
     It is written from the tables, without making the networkx graph: nodes and then edges
     in table order, each object's keys sorted, so the same graph gives the same bytes. (At
@@ -179,26 +199,95 @@ def write_networkx(pg: PropertyGraph, out_dir: Path) -> Path:
     ----------
     pg : the property graph of :func:`kg.graph.build_graph`
     out_dir : the output folder; made when missing
+    since : the graph the file there was written from, how ``pg`` differs from it, and the
+        file's layout: the rows that did not change (nor did their edge keys) are copied
+        from that file, the rest encoded. Ignored when the file is not that layout's.
 
     Returns
     -------
-    Path
-        The file written.
+    JsonLayout
+        Where each row lies in the file written.
     """
     # The bytes of json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for
     # data = nx.node_link_data(to_networkx(pg), edges="edges") with the edges in the order they were
     # added (reading the file adds them in that order again), written a chunk at a time: the whole
     # text would be another copy of the graph.
     path = Path(out_dir) / NETWORKX_FILE
-    with open_atomic(path) as fh:
-        fh.write(b'{"directed":true,"edges":[')
-        for part, after in (("edges", b'],"graph":{},"multigraph":true,"nodes":['), ("nodes", b"]}\n")):
-            first = True
-            for objects in _json_chunks(pg, part):
-                fh.write(("" if first else ",").encode() + ",".join(objects).encode())
-                first = False
-            fh.write(after)
-    return path
+    old = None
+    if since is not None and path.is_file() and path.stat().st_size == since[2].size:
+        old = open(path, "rb")  # noqa: SIM115 (closed below)
+    starts: dict[str, np.ndarray] = {}
+    ends: dict[str, np.ndarray] = {}
+    try:
+        with open_atomic(path) as fh:
+            at = fh.write(b'{"directed":true,"edges":[')
+            for part, after in (("edges", b'],"graph":{},"multigraph":true,"nodes":['), ("nodes", b"]}\n")):
+                first = True
+                for name, table in (pg.edges if part == "edges" else pg.nodes).items():
+                    keys = _edge_keys(name, table) if part == "edges" else []
+                    begin, finish = np.zeros(len(table), np.int64), np.zeros(len(table), np.int64)
+                    plan = _copied(name, part, table, keys, since) if old is not None else None
+                    for rows, copy in plan if plan is not None else [((0, len(table)), None)]:
+                        if rows[1] == rows[0]:
+                            continue
+                        if not first:
+                            at += fh.write(b",")
+                        first = False
+                        if copy is not None:  # rows[0]..rows[1] are the old rows copy[0]..copy[1], unchanged
+                            o_start, o_end = since[2].starts[name], since[2].ends[name]  # type: ignore[index]
+                            a, b = int(o_start[copy[0]]), int(o_end[copy[1] - 1])
+                            copy_range(old, fh, a, b - a)  # type: ignore[arg-type]
+                            begin[rows[0]:rows[1]] = o_start[copy[0]:copy[1]] - a + at
+                            finish[rows[0]:rows[1]] = o_end[copy[0]:copy[1]] - a + at
+                            at += b - a
+                            continue
+                        objects = _encoded(name, part, table.iloc[rows[0]:rows[1]], keys[rows[0]:rows[1]])
+                        sizes = np.fromiter(map(len, objects), np.int64, len(objects))
+                        begin[rows[0]:rows[1]] = at + np.concatenate(([0], np.cumsum(sizes + 1)[:-1]))
+                        finish[rows[0]:rows[1]] = begin[rows[0]:rows[1]] + sizes
+                        at += fh.write(b",".join(objects))
+                    starts[name], ends[name] = begin, finish
+                at += fh.write(after)
+    finally:
+        if old is not None:
+            old.close()
+    return JsonLayout(starts, ends, at)
+
+
+def _copied(name: str, part: str, table: pd.DataFrame, keys: list[str],
+            since: tuple[PropertyGraph, GraphChange, JsonLayout] | None) -> list[tuple[tuple[int, int], tuple[int, int] | None]] | None:
+    """How to write ``table``'s rows from the old file: runs of new rows ``(i, j)``, each with
+    the old rows ``(k, l)`` whose objects they are, or ``None`` when they must be encoded.
+    ``None`` (encode every row) when the change does not fit the old table."""
+    if since is None:
+        return None
+    before, change, layout = since
+    old_table = before.edges.get(name) if part == "edges" else before.nodes.get(name)
+    if old_table is None or name not in layout.starts or len(layout.starts[name]) != len(old_table):
+        return None
+    kept_old = np.ones(len(old_table), bool)
+    kept_old[change.stale[name].index.to_numpy()] = False
+    kept_new = np.ones(len(table), bool)
+    kept_new[change.fresh[name].index.to_numpy()] = False
+    old_at, new_at = np.flatnonzero(kept_old), np.flatnonzero(kept_new)
+    if len(old_at) != len(new_at):
+        return None
+    if part == "edges":  # a repeat's key counts the edges before it: one that came or went renames those after
+        old_keys = np.array(_edge_keys(name, old_table), dtype=object)
+        same = old_keys[old_at] == np.array(keys, dtype=object)[new_at]
+        old_at, new_at = old_at[same], new_at[same]
+    source = np.full(len(table), -1, np.int64)
+    source[new_at] = old_at
+    copied = source >= 0
+    # a run ends where copying starts or stops, or where the old rows it copies are not consecutive
+    ends = np.ones(len(table), bool)
+    ends[:-1] = (copied[1:] != copied[:-1]) | (copied[1:] & (source[1:] != source[:-1] + 1))
+    plan: list[tuple[tuple[int, int], tuple[int, int] | None]] = []
+    i = 0
+    for j in (np.flatnonzero(ends) + 1).tolist():
+        plan.append(((i, j), (int(source[i]), int(source[j - 1]) + 1) if copied[i] else None))
+        i = j
+    return plan
 
 
 def read_networkx(out_dir: Path) -> nx.MultiDiGraph:
