@@ -1,6 +1,6 @@
 """What ``kg build`` remembers between builds: a manifest of content hashes and the extractions.
 
-A graph folder keeps two things for the next build of the same inputs:
+A graph folder keeps these for the next build of the same inputs:
 
 - ``manifest.json`` lists every input file loaded, with its size, modification time and
   ``doc_id`` (the content hash, :func:`loaders.load_document`), and which file each
@@ -17,8 +17,14 @@ A graph folder keeps two things for the next build of the same inputs:
   a token the manifest repeats (:func:`write_shared`). With them and the cached lines of
   the documents that came and went, the next build changes the store instead of
   reloading it; a missing file or another token means a reload.
+- ``cache/rdf-state.pickle`` and ``cache/graph-state.pickle`` hold what the last build
+  merged across documents (:class:`~kg.rdf.RdfMerge`, :class:`~kg.graph.GraphState` and
+  the property graph's tables) and where each document's or row's bytes lie in the files
+  written from them (:class:`Layout`, :class:`~kg.stores.networkx.JsonLayout`), under
+  the same kind of token: the next build takes out the documents that went, adds the
+  new ones and copies the rest (:func:`write_rdf_state`, :func:`write_graph_state`).
 
-Both are tied to a **fingerprint** of the code and data extraction depends on (the
+All are tied to a **fingerprint** of the code and data extraction depends on (the
 ``kg`` and ``loaders`` sources, the ontology and thesaurus, the gazetteer's version): when
 it changes, the cache is dropped and every document is extracted afresh. A cache entry
 that cannot be read is treated as missing. The cache is the build's own scratch space,

@@ -23,18 +23,21 @@ gives byte-identical files):
   (see :mod:`kg.cache`).
 
 A build extracts each changed document once, in ``jobs`` processes, and caches it; then
-two passes over every cached document, in export order, write the outputs: one the RDF
-files, the CSVs and Oxigraph, the other (in a second process when ``jobs`` > 1, at the
-same time) the property graph's stores, LadybugDB, networkx and the precedent index. An
-incremental build changes two stores rather than writing them anew: the Oxigraph store
-(the triples of the documents that went are removed, the new ones added, on a checkpoint
-swapped in whole) and the precedent index (unchanged documents keep their passages). A
-token in the manifest names the state each was left in; when the store's is not the
-manifest's (a build stopped half-way), or a file was renamed, or many documents changed,
-the store is written anew. Memory holds
-the merged graph (names, the property graph's rows), never every document at once. A
-file whose size and modification time are unchanged is trusted to be unchanged, as
-``make`` and ``rsync`` trust them.
+two passes, in export order, write the outputs: one the RDF files, the CSVs and
+Oxigraph, the other (in a second process when ``jobs`` > 1, at the same time) the
+property graph's stores, LadybugDB, networkx and the precedent index. An incremental
+build changes what the last build wrote rather than writing it anew: the merged RDF
+graph and property graph it kept have the share of each document that went taken out
+and the new ones' put in (only new documents are read), ``graph.nt``, the CSVs and
+``graph.networkx.json`` copy the kept documents' bytes from the old files, the Oxigraph
+store and LadybugDB are changed by the triples and rows that differ (on a checkpoint or
+copy swapped in whole), and the precedent index keeps unchanged documents' passages and
+features. A token in the manifest names the state each was left in; when what was kept
+is not the manifest's (a build stopped half-way), or a file was renamed, or many
+documents changed, the output is written anew from every document. Memory holds the
+merged graph (names, the property graph's rows), never every document at once. A file
+whose size and modification time are unchanged is trusted to be unchanged, as ``make``
+and ``rsync`` trust them.
 """
 
 from __future__ import annotations
@@ -117,7 +120,7 @@ class BuildReport:
     rows: int = 0  # nodes and relationships of the property graph
     stages: dict[str, float] = field(default_factory=dict)  # stage → seconds
     notes: list[str] = field(default_factory=list)  # what the build chose not to do, and why
-    updated: list[str] = field(default_factory=list)  # stores changed in place rather than written anew
+    updated: list[str] = field(default_factory=list)  # outputs changed from the last build's, not written anew
     stores: dict[str, str] = field(default_factory=dict)  # store → the token of the state this build left
 
     def lap(self, stage: str, since: float) -> float:
