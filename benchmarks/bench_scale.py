@@ -250,10 +250,11 @@ def main() -> None:
               f"{inc['seconds']:.1f} | {q('sparql')} | {q('cypher')} | {q('networkx')} | {q('precedents')} |",
               flush=True)
         stages[n] = (full["stages"], inc["stages"])
-        print(f"<!-- {n:,}: the incremental build changed {', '.join(inc['updated']) or 'no store'} in place -->",
-              flush=True)
+        print(f"<!-- {n:,}: the incremental build changed {', '.join(inc['updated']) or 'nothing'} from the last "
+              f"build's; it peaked at {inc['peak_main_mb']:.0f}+{inc['peak_worker_mb']:.0f} "
+              f"({inc['peak_total_mb']:.0f}) MB -->", flush=True)
     print("\nStage seconds (full build / incremental build):\n")
-    names = list(next(iter(stages.values()))[0])
+    names = list(dict.fromkeys(k for full_st, inc_st in stages.values() for k in (*full_st, *inc_st)))
     print("| docs | " + " | ".join(names) + " |")
     print("|" + "---|" * (len(names) + 1))
     for n, (full_st, inc_st) in stages.items():

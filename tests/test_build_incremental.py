@@ -182,24 +182,38 @@ def test_unreadable_cache_entry_is_extracted_again(tmp_path: Path, damage: str) 
     assert_same_graph(tmp_path / "out", tmp_path / "fresh")
 
 
-@pytest.mark.parametrize("damage", ["missing", "garbage", "cut off", "another token", "a document's entry lost"])
-def test_property_graph_is_made_from_every_document_when_its_saved_state_cannot_serve(
-        tmp_path: Path, damage: str) -> None:
+def _built_with_state(tmp_path: Path, name: str) -> tuple[Path, Path, Path]:
+    """A corpus, the folder it was built into, and the state ``name`` that build kept in ``cache/``."""
     corpus = _corpus(tmp_path / "in")
     out = tmp_path / "out"
     build([corpus], out, site=False)
-    state = out / "cache" / GRAPH_STATE_FILE
+    state = out / "cache" / name
     assert state.stat().st_size > 0
-    victim = sorted(corpus.glob("*.txt"))[0]
+    return corpus, out, state
+
+
+def _damage_state(state: Path, damage: str) -> bool:
+    """Damage the kept ``state`` as ``damage`` says; ``False`` when ``damage`` is not to the state."""
+    data = state.read_bytes()
     if damage == "missing":
         state.unlink()
     elif damage == "garbage":
-        state.write_bytes(state.read_bytes().splitlines(keepends=True)[0] + b"not a pickle")
+        state.write_bytes(data.splitlines(keepends=True)[0] + b"not a pickle")
     elif damage == "cut off":
-        state.write_bytes(state.read_bytes()[: state.stat().st_size // 2])
+        state.write_bytes(data[: len(data) // 2])
     elif damage == "another token":
-        state.write_bytes(b"# govkg state 0123\n" + state.read_bytes().split(b"\n", 1)[1])
-    else:  # the removed document's extraction is needed to take its share out
+        state.write_bytes(b"# govkg state 0123\n" + data.split(b"\n", 1)[1])
+    else:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("damage", ["missing", "garbage", "cut off", "another token", "a document's entry lost"])
+def test_property_graph_is_made_from_every_document_when_its_saved_state_cannot_serve(
+        tmp_path: Path, damage: str) -> None:
+    corpus, out, state = _built_with_state(tmp_path, GRAPH_STATE_FILE)
+    victim = sorted(corpus.glob("*.txt"))[0]
+    if not _damage_state(state, damage):  # the removed document's extraction is needed to take its share out
         entry_path(out, hashlib.sha256(victim.read_bytes()).hexdigest()[:16]).unlink()
     victim.unlink()
     again = build([corpus], out, site=False)
@@ -212,20 +226,13 @@ def test_property_graph_is_made_from_every_document_when_its_saved_state_cannot_
     assert "graph" in build([corpus], out, site=False).updated  # the build kept a state again
 
 
-@pytest.mark.parametrize("damage", ["missing", "garbage", "graph.nt written since", "a CSV written since"])
+@pytest.mark.parametrize("damage", ["missing", "garbage", "cut off", "graph.nt written since", "a CSV written since"])
 def test_rdf_files_are_written_from_every_document_when_the_kept_merge_cannot_serve(
         tmp_path: Path, damage: str) -> None:
-    corpus = _corpus(tmp_path / "in")
-    out = tmp_path / "out"
-    build([corpus], out, site=False)
-    state = out / "cache" / RDF_STATE_FILE
-    if damage == "missing":
-        state.unlink()
-    elif damage == "garbage":
-        state.write_bytes(state.read_bytes().splitlines(keepends=True)[0] + b"not a pickle")
-    elif damage == "graph.nt written since":  # as by hand: the kept layout no longer fits it
+    corpus, out, state = _built_with_state(tmp_path, RDF_STATE_FILE)
+    if damage == "graph.nt written since":  # as by hand: the kept layout no longer fits it
         (out / "graph.nt").write_bytes((out / "graph.nt").read_bytes() + b"<urn:a> <urn:b> <urn:c> .\n")
-    else:
+    elif not _damage_state(state, damage):
         (out / "export" / "agencies.csv").write_bytes((out / "export" / "agencies.csv").read_bytes()[:-10])
     victim = sorted(corpus.glob("*.txt"))[0]
     victim.write_text(victim.read_text(encoding="utf-8") + "\n我市全面推行“网格化管理”。\n", encoding="utf-8")

@@ -309,6 +309,19 @@ def test_precedents_index_is_replaced_atomically_and_a_rebuild_answers_afresh(se
     assert digest(out / PRECEDENT_FILE) == before and not list(out.glob(f".{PRECEDENT_FILE}.*"))
 
 
+def _index_rows(graph: Path, *, meta: bool = True) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the index in ``graph``, table by table (``meta=False``: without the stamp and
+    the graph's token, which name how it was made)."""
+    db = sqlite3.connect(graph / PRECEDENT_FILE)
+    try:
+        return {name: sorted(db.execute(sql)) for name, sql in (
+            ("documents", "SELECT * FROM documents"), ("features", "SELECT * FROM features"),
+            ("labels", "SELECT * FROM labels"), ("passages", "SELECT text, doc_id, start, end FROM passages"),
+            ("meta", "SELECT name, value FROM meta" + ("" if meta else " WHERE name NOT IN ('stamp', 'graph')")))}
+    finally:
+        db.close()
+
+
 def test_precedents_index_from_the_tables_equals_the_one_from_the_networkx_file(seeds_graph: Path,
                                                                               tmp_path: Path) -> None:
     """kg build writes the index from its tables; written again from graph.networkx.json, it holds the same rows."""
@@ -316,18 +329,7 @@ def test_precedents_index_from_the_tables_equals_the_one_from_the_networkx_file(
     shutil.copytree(seeds_graph, copy)
     (copy / PRECEDENT_FILE).unlink()
     write_precedent_index(copy, stamp="again", reuse=False)
-
-    def rows(graph: Path) -> dict[str, list[tuple[object, ...]]]:
-        db = sqlite3.connect(graph / PRECEDENT_FILE)
-        try:
-            return {name: sorted(db.execute(sql)) for name, sql in (
-                ("documents", "SELECT * FROM documents"), ("features", "SELECT * FROM features"),
-                ("labels", "SELECT * FROM labels"), ("passages", "SELECT text, doc_id, start, end FROM passages"),
-                ("meta", "SELECT name, value FROM meta WHERE name NOT IN ('stamp', 'graph')"))}
-        finally:
-            db.close()
-
-    built, again = rows(seeds_graph), rows(copy)
+    built, again = _index_rows(seeds_graph, meta=False), _index_rows(copy, meta=False)
     assert built == again
     assert {kind for _, kind, _, _ in built["features"]} >= {"mechanism", "policy", "place", "area", "issuer"}
     assert len(built["documents"]) == 5 and len(built["passages"]) > 100
@@ -375,17 +377,6 @@ def test_cli_precedents_errors_are_one_line(seeds_graph: Path) -> None:
     result = CliRunner().invoke(main, ["precedents", "社区", "--graph", str(seeds_graph), "--until", "last year"])
     assert result.exit_code == 1 and "is not a date" in result.output
     assert isinstance(QueryError("x"), KGError)
-
-
-def _index_rows(graph: Path) -> dict[str, list[tuple[object, ...]]]:
-    db = sqlite3.connect(graph / PRECEDENT_FILE)
-    try:
-        return {name: sorted(db.execute(sql)) for name, sql in (
-            ("documents", "SELECT * FROM documents"), ("features", "SELECT * FROM features"),
-            ("labels", "SELECT * FROM labels"), ("passages", "SELECT text, doc_id, start, end FROM passages"),
-            ("meta", "SELECT name, value FROM meta"))}
-    finally:
-        db.close()
 
 
 def _mentioning(doc_id: str, text: str, *places: object) -> object:
