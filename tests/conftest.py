@@ -65,3 +65,27 @@ def digest(graph_dir: Path) -> dict[str, str]:
 
     return {str(path.relative_to(graph_dir)): hashlib.sha256(path.read_bytes()).hexdigest()
             for path in sorted(graph_dir.rglob("*")) if path.is_file()}
+
+
+def spans_hold_the_passages(graph_dir: Path) -> bool:
+    """The precedent index's ``spans`` table names each document's passages exactly: its rows
+    give every passage's document and length, from its ``first`` rowid on, and every document one row."""
+    import sqlite3
+
+    import numpy as np
+
+    from kg.research.precedent_index import LENGTH_TYPE, PRECEDENT_FILE
+
+    db = sqlite3.connect(graph_dir / PRECEDENT_FILE)
+    try:
+        passages = {rowid: (doc_id, end - start)
+                    for rowid, doc_id, start, end in db.execute("SELECT rowid, doc_id, start, end FROM passages")}
+        spans: dict[int, tuple[str, int]] = {}
+        for doc_id, first, lengths in db.execute("SELECT doc_id, first, lengths FROM spans"):
+            for i, length in enumerate(np.frombuffer(lengths, dtype=LENGTH_TYPE).tolist()):
+                spans[first + i] = (doc_id, length)
+        docs = [doc_id for (doc_id,) in db.execute("SELECT doc_id FROM documents")]
+        named = [doc_id for (doc_id,) in db.execute("SELECT doc_id FROM spans")]
+    finally:
+        db.close()
+    return spans == passages and sorted(docs) == sorted(named)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import shutil
 import sqlite3
 from collections import defaultdict
@@ -18,7 +19,7 @@ import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import SHARED
+from conftest import SHARED, spans_hold_the_passages
 
 from kg.cli import main
 from kg.errors import KGError, QueryError, StoreError
@@ -89,6 +90,58 @@ def test_precedents_mechanism_ranks_its_adopters_above_every_other_document(
 def test_precedents_local_form_finds_the_canonical_mechanism(seeds_graph: Path) -> None:
     found = find_precedents(seeds_graph, "塞上枫桥")
     assert "mechanisms: 枫桥经验" in found["why"].iloc[0]
+
+
+# ---------------------------------------------------------------- scores, by the formula
+
+
+def scores_by_hand(graph: Path, query: str) -> dict[str, float]:
+    """doc_id → the score the module docstring's formula gives, worked out from the index's
+    passages and features in plain Python (only the query's entities and phrases are the module's)."""
+    from kg.research.precedents import BM25_B, BM25_K1, WEIGHTS, _entities, _names, _version
+
+    entities = _entities(_names(*_version(graph)), query, None)
+    db = sqlite3.connect(graph / PRECEDENT_FILE)
+    try:
+        passages = list(db.execute("SELECT rowid, text, doc_id FROM passages"))
+        features = set(db.execute("SELECT doc_id, kind, key FROM features"))
+        docs = [doc_id for (doc_id,) in db.execute("SELECT doc_id FROM documents")]
+    finally:
+        db.close()
+    words = list(dict.fromkeys(p.strip().lower() for p in entities.phrases))
+    phrases = ([w for w in words if len(w) >= 3] or [w for w in words if len(w) == 2]
+               or [w for w in words if len(w) == 1])
+    mean = sum(len(text) for _, text, _ in passages) / len(passages)
+    passage_scores: dict[str, list[float]] = defaultdict(list)
+    holding = {phrase: [p for p in passages if phrase in p[1].lower()] for phrase in phrases}
+    for rowid, text, doc_id in passages:
+        weight = sum(math.log(1 + (len(passages) - len(holding[ph]) + 0.5) / (len(holding[ph]) + 0.5))
+                     for ph in phrases if ph in text.lower())
+        if weight:
+            passage_scores[doc_id].append(
+                weight * (BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + BM25_B * len(text) / mean)))
+    totals = {doc_id: sum(sorted(found, reverse=True)[:3]) for doc_id, found in passage_scores.items()}
+    best = max(totals.values(), default=0.0) or 1.0
+    scores = {}
+    for doc_id in docs:
+        score = WEIGHTS["text"] * totals.get(doc_id, 0.0) / best
+        shared = False
+        for kind, found in entities.found.items():
+            have = sum((doc_id, kind, key) in features for key in found)
+            shared = shared or have > 0
+            score += WEIGHTS[kind] * have / len(found) if found else 0.0
+        if doc_id in totals or shared:
+            scores[doc_id] = round(score, 4)
+    return scores
+
+
+@pytest.mark.parametrize("query", ["大党委", "网格", "网格 协商", "银川市 三社联动", "社区工作准入清单", "议", "塞上枫桥 调解"])
+def test_precedents_scores_follow_the_formula(seeds_graph: Path, query: str) -> None:
+    found = find_precedents(seeds_graph, query, limit=100)
+    expected = scores_by_hand(seeds_graph, query)
+    assert len(expected) >= 2  # something to rank
+    assert dict(zip(found["doc_id"], found["score"])) == pytest.approx(expected, abs=1e-4)
+    assert list(found["score"]) == sorted(found["score"], reverse=True)
 
 
 # ---------------------------------------------------------------- filters
@@ -317,6 +370,7 @@ def _index_rows(graph: Path, *, meta: bool = True) -> dict[str, list[tuple[objec
         return {name: sorted(db.execute(sql)) for name, sql in (
             ("documents", "SELECT * FROM documents"), ("features", "SELECT * FROM features"),
             ("labels", "SELECT * FROM labels"), ("passages", "SELECT text, doc_id, start, end FROM passages"),
+            ("spans", "SELECT doc_id, lengths FROM spans"),
             ("meta", "SELECT name, value FROM meta" + ("" if meta else " WHERE name NOT IN ('stamp', 'graph')")))}
     finally:
         db.close()
@@ -333,6 +387,7 @@ def test_precedents_index_from_the_tables_equals_the_one_from_the_networkx_file(
     assert built == again
     assert {kind for _, kind, _, _ in built["features"]} >= {"mechanism", "policy", "place", "area", "issuer"}
     assert len(built["documents"]) == 5 and len(built["passages"]) > 100
+    assert spans_hold_the_passages(seeds_graph) and spans_hold_the_passages(copy)
 
 
 def test_precedents_index_written_in_bulk_is_left_as_fts5_keeps_an_index_it_changes(seeds_graph: Path) -> None:

@@ -27,6 +27,13 @@ them, which :func:`kg.research.precedents.find_precedents` searches. The file ho
 ``labels``
     Every name a query may use for a mechanism (labels and alternative labels of each
     concept and local form, keyed by the canonical id), a policy (its title) or a place.
+``spans``
+    One row per document: the ``rowid`` of its ``first`` passage (its passages have the
+    rowids that follow, in the order of its text; 0 when it has none) and the ``lengths``
+    of its passages in characters (unsigned 32-bit integers, little-endian). A search
+    reads these once per version of the file, so it maps a matching passage to its
+    document and scores it without reading the passage's row (see
+    :func:`kg.research.precedents.find_precedents`).
 
 The file is built in a temporary file in the same folder and renamed over the old one,
 so a reader never sees half an index.
@@ -51,6 +58,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from kg.errors import StoreError
 from kg.graph import GraphChange, PropertyGraph
@@ -58,15 +66,17 @@ from kg.stores.networkx import node_items, read_networkx
 from kg.thesaurus import norm_label
 from kg.vocab import doc_node
 
-__all__ = ["FEATURE_KINDS", "INDEX_VERSION", "PRECEDENT_FILE", "TAIL_END", "indexed_documents", "split_passages",
-           "touched_documents", "write_precedent_index"]
+__all__ = ["FEATURE_KINDS", "INDEX_VERSION", "LENGTH_TYPE", "PRECEDENT_FILE", "TAIL_END", "indexed_documents",
+           "split_passages", "touched_documents", "write_precedent_index"]
 
 #: The file :func:`write_precedent_index` writes into the graph folder.
 PRECEDENT_FILE = "precedents.sqlite"
 #: The schema version, kept in the ``meta`` table; a reader refuses another.
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 #: What ends a passage's ``tail`` (its last two characters): a character no query word holds.
 TAIL_END = "\n"
+#: The numpy type of the ``spans`` table's passage lengths.
+LENGTH_TYPE = "<u4"
 #: The kinds of row in the ``features`` table.
 FEATURE_KINDS = ("mechanism", "policy", "place", "area", "issuer", "proposal_mechanism")
 
@@ -79,6 +89,7 @@ CREATE TABLE documents(doc_id TEXT PRIMARY KEY, doc TEXT, title TEXT, issuer TEX
 CREATE TABLE features(doc_id TEXT, kind TEXT, key TEXT, label TEXT, PRIMARY KEY (doc_id, kind, key))
     WITHOUT ROWID;
 CREATE TABLE labels(kind TEXT, key TEXT, label TEXT, norm TEXT);
+CREATE TABLE spans(doc_id TEXT PRIMARY KEY, first INTEGER, lengths BLOB);
 CREATE VIRTUAL TABLE passages USING fts5(text, tail, doc_id UNINDEXED, start UNINDEXED, end UNINDEXED,
                                          tokenize = 'trigram');
 """
@@ -273,6 +284,7 @@ def _fill(db: sqlite3.Connection, graph_dir: Path, graph: _Graph, *, have: set[s
                          "CREATE TEMP TABLE gone(doc_id TEXT PRIMARY KEY);")
         db.executemany("INSERT INTO gone VALUES (?)", [(doc_id,) for doc_id in sorted(have - doc_ids)])
         db.execute("DELETE FROM passages WHERE doc_id IN (SELECT doc_id FROM gone)")
+        db.execute("DELETE FROM spans WHERE doc_id IN (SELECT doc_id FROM gone)")
         if touched is None:
             db.execute("DROP TABLE gone")
             # the features' change only: at 10,000 documents, inserting all 0.49M rows again took 1.4 s
@@ -296,6 +308,8 @@ def _fill(db: sqlite3.Connection, graph_dir: Path, graph: _Graph, *, have: set[s
         places = _places(features)
     db.executemany("INSERT INTO labels VALUES (?, ?, ?, ?)", sorted(set(_name_rows(graph))))
     count = 0
+    last = db.execute("SELECT rowid FROM passages ORDER BY rowid DESC LIMIT 1").fetchone()
+    rowid = last[0] if last else 0  # a new document's passages take the rowids after every kept one's
     for _, attrs in sorted(graph.nodes.items(), key=lambda item: item[0]):
         if attrs.get("kind") != "Document":
             continue
@@ -311,15 +325,30 @@ def _fill(db: sqlite3.Connection, graph_dir: Path, graph: _Graph, *, have: set[s
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError as exc:
             raise StoreError(f"no clean text at {path} for document {doc_id}; rebuild the graph with kg build") from exc
-        db.executemany("INSERT INTO passages(text, tail, doc_id, start, end) VALUES (?, ?, ?, ?, ?)",
-                       ((text[s:e], text[max(s, e - 2):e] + TAIL_END, doc_id, s, e)
-                        for s, e in split_passages(text)))
+        spans = split_passages(text)
+        db.executemany("INSERT INTO passages(rowid, text, tail, doc_id, start, end) VALUES (?, ?, ?, ?, ?, ?)",
+                       ((rowid + i, text[s:e], text[max(s, e - 2):e] + TAIL_END, doc_id, s, e)
+                        for i, (s, e) in enumerate(spans, 1)))
+        db.execute("INSERT INTO spans VALUES (?, ?, ?)",
+                   (doc_id, rowid + 1 if spans else 0, _lengths(spans)))
+        rowid += len(spans)
     meta = [("version", INDEX_VERSION), ("documents", str(count))]
     db.executemany("INSERT INTO meta VALUES (?, ?)", [*meta, *([("stamp", stamp)] if stamp else [])])
     if not have:  # a copy keeps its merged segments; FTS5 merges the new ones as it goes
         db.execute("INSERT INTO passages(passages) VALUES ('optimize')")
         db.execute("INSERT INTO passages(passages, rank) VALUES ('automerge', 4)")  # FTS5's default, for changes
     return count
+
+
+def _lengths(spans: list[tuple[int, int]]) -> bytes:
+    """The ``spans`` table's ``lengths``: each ``[start, end)``'s length as :data:`LENGTH_TYPE`.
+
+    Examples
+    --------
+    >>> _lengths([(0, 3), (5, 7)])
+    b'\\x03\\x00\\x00\\x00\\x02\\x00\\x00\\x00'
+    """
+    return np.fromiter((end - start for start, end in spans), dtype=LENGTH_TYPE, count=len(spans)).tobytes()
 
 
 def _change_rows(db: sqlite3.Connection, new: set[tuple[str, str, str, str | None]], where: str) -> None:

@@ -1,12 +1,12 @@
 """The text side of precedent search: query terms, safe FTS5 expressions, highlighted passages.
 
-User text never becomes SQL. :func:`fts_expression` turns terms into an FTS5 query
-*expression* — each term an FTS5 string (in double quotes, a double quote inside doubled),
-joined with ``OR`` — and that expression is bound to ``WHERE passages MATCH ?`` as a
-parameter, so ``NEAR(``, ``*``, ``AND`` or ``'); DROP TABLE x; --`` in a query are only
-characters to look for. The trigram tokenizer cannot match fewer than three characters:
-:func:`fts_expression` leaves shorter terms out. When a query has no longer term, a
-two-character term is looked for as the index's tokens that begin with it
+User text never becomes SQL. Each phrase looked for becomes an FTS5 string
+(:func:`fts_phrase`: in double quotes, a double quote inside doubled), and several are
+joined with ``OR`` (:func:`fts_expression`); the string or expression is bound to ``WHERE
+passages MATCH ?`` as a parameter, so ``NEAR(``, ``*``, ``AND`` or ``'); DROP TABLE x; --``
+in a query are only characters to look for. The trigram tokenizer cannot match fewer than
+three characters: :func:`long_phrases` leaves shorter terms out. When a query has no longer
+term, a two-character term is looked for as the index's tokens that begin with it
 (:func:`kg.research.precedents.find_precedents` makes them an expression, each an FTS5
 string too), and a one-character term is matched with ``LIKE`` over a parameter instead
 (see :func:`like_pattern`).
@@ -15,7 +15,7 @@ Examples
 --------
 >>> query_terms("社区工作准入清单 大党委；'); DROP TABLE x; --")
 ['社区工作准入清单', '大党委', 'DROP', 'TABLE', 'x']
->>> fts_expression(['大党委', 'x', 'NEAR("a'])
+>>> fts_expression(long_phrases(['大党委', 'x', 'NEAR("a']))
 '"大党委" OR "NEAR(""a"'
 >>> highlight("银川市推行“大党委”制度。", ["大党委"])
 '银川市推行“【大党委】”制度。'
@@ -35,6 +35,7 @@ __all__ = [
     "fts_phrase",
     "highlight",
     "like_pattern",
+    "long_phrases",
     "query_terms",
     "strip_marks",
 ]
@@ -71,22 +72,36 @@ def fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def fts_expression(phrases: Iterable[str]) -> str | None:
-    """An FTS5 expression matching any of ``phrases`` of three or more characters, or ``None``.
-
-    Phrases are deduplicated; past :data:`MAX_PHRASES`, the longest are kept.
+def long_phrases(phrases: Iterable[str]) -> list[str]:
+    """The phrases of three or more characters of ``phrases``, each once (case aside), in order;
+    past :data:`MAX_PHRASES`, the longest are kept.
 
     Examples
     --------
-    >>> fts_expression(["网格", "网格化管理", "网格化管理"]) is not None
-    True
-    >>> fts_expression(["网格", "*"]) is None
-    True
+    >>> long_phrases(["网格", "网格化管理", " 网格化管理", "ABC", "abc"])
+    ['网格化管理', 'ABC']
     """
-    kept = [p for p in dict.fromkeys(p.strip() for p in phrases) if len(p) >= 3]
+    first: dict[str, str] = {}
+    for phrase in (p.strip() for p in phrases):
+        if len(phrase) >= 3:
+            first.setdefault(phrase.lower(), phrase)  # the tokenizer folds case
+    kept = list(first.values())
     if len(kept) > MAX_PHRASES:
         kept = sorted(kept, key=lambda p: (-len(p), p))[:MAX_PHRASES]
-    return " OR ".join(fts_phrase(p) for p in kept) or None
+    return kept
+
+
+def fts_expression(phrases: Iterable[str]) -> str | None:
+    """An FTS5 expression matching any of ``phrases``, or ``None`` when there is none.
+
+    Examples
+    --------
+    >>> fts_expression(["网格化管理", "三社联动"])
+    '"网格化管理" OR "三社联动"'
+    >>> fts_expression([]) is None
+    True
+    """
+    return " OR ".join(fts_phrase(p) for p in phrases) or None
 
 
 def like_pattern(term: str) -> str:
