@@ -239,26 +239,38 @@ def update_ladybug(path: Path, old: PropertyGraph, new: PropertyGraph, change: G
 
 
 def _change(conn: ladybug.Connection, old: PropertyGraph, new: PropertyGraph, change: GraphChange) -> None:
+    """Make the database, which holds ``old``, hold ``new`` (see :func:`update_ladybug`).
+
+    Each statement finds its nodes by their primary key. An ``UNWIND $rows … MATCH`` of
+    edges by their ends made LadybugDB join every edge of the type with every row (at
+    10,000 documents, 2,000 stale adoptions: 1.0 s, against 0.28 s a statement per row);
+    the edges of a node that went are deleted with it."""
+    gone: dict[str, list[str]] = {}
+    for label in new.nodes:
+        stale, fresh = change.stale[label], change.fresh[label]
+        gone[label] = stale["id"][~stale["id"].isin(fresh["id"])].tolist()
+    going = pd.Index([node for ids in gone.values() for node in ids])
     fresh_edges = {}
     for kind in new.edges:
         stale, fresh_edges[kind] = change.stale[kind], change.fresh[kind]
+        stale = stale[~(stale["src"].isin(going) | stale["dst"].isin(going)).to_numpy()]
         if stale.empty:
             continue
         keys = list(EDGE_KEYS.get(kind, ()))
         ends = pd.DataFrame({"src": _label_of(old, stale["src"]), "dst": _label_of(old, stale["dst"])})
-        match = " AND ".join(f"r.{_identifier(k)} = row.{_identifier(k)}" for k in keys)
+        match = "".join(f" AND r.{_identifier(k)} = $k{i}" for i, k in enumerate(keys))
         for (src, dst), rows in stale[["src", "dst", *keys]].groupby([ends["src"], ends["dst"]]):
-            conn.execute(
-                f"UNWIND $rows AS row MATCH (a:{_identifier(src)} {{id: row.src}})-[r:{_identifier(kind)}]->"
-                f"(b:{_identifier(dst)} {{id: row.dst}}){' WHERE ' + match if match else ''} DELETE r",
-                parameters={"rows": _copyable(rows).to_dict("records")})
+            cypher = (f"MATCH (a:{_identifier(src)} {{id: $src}})-[r:{_identifier(kind)}]->"
+                      f"(b:{_identifier(dst)} {{id: $dst}}) WHERE true{match} DELETE r")
+            for row in _copyable(rows).itertuples(index=False):
+                conn.execute(cypher, parameters={"src": row[0], "dst": row[1],
+                                                 **{f"k{i}": value for i, value in enumerate(row[2:])}})
     fresh_nodes = {}
     for label in new.nodes:
         stale, fresh = change.stale[label], change.fresh[label]
-        gone = stale["id"][~stale["id"].isin(fresh["id"])]
-        if len(gone):
-            conn.execute(f"MATCH (n:{_identifier(label)}) WHERE n.id IN $ids DETACH DELETE n",
-                         parameters={"ids": gone.tolist()})
+        if gone[label]:
+            conn.execute(f"UNWIND $ids AS node MATCH (n:{_identifier(label)} {{id: node}}) DETACH DELETE n",
+                         parameters={"ids": gone[label]})
         kept = fresh["id"].isin(stale["id"])
         if kept.any():
             columns = [c for c in fresh.columns if c != "id"]

@@ -227,7 +227,9 @@ def write_networkx_layout(pg: PropertyGraph, out_dir: Path,
                     keys = _edge_keys(name, table) if part == "edges" else []
                     begin, finish = np.zeros(len(table), np.int64), np.zeros(len(table), np.int64)
                     plan = _copied(name, part, table, keys, since) if old is not None else None
-                    for rows, copy in plan if plan is not None else [((0, len(table)), None)]:
+                    runs = plan if plan is not None else [((0, len(table)), None)]
+                    fresh = _fresh_objects(name, part, table, keys, runs)
+                    for rows, copy in runs:
                         if rows[1] == rows[0]:
                             continue
                         if not first:
@@ -241,7 +243,7 @@ def write_networkx_layout(pg: PropertyGraph, out_dir: Path,
                             finish[rows[0]:rows[1]] = o_end[copy[0]:copy[1]] - a + at
                             at += b - a
                             continue
-                        objects = _encoded(name, part, table.iloc[rows[0]:rows[1]], keys[rows[0]:rows[1]])
+                        objects = [next(fresh) for _ in range(rows[1] - rows[0])]
                         sizes = np.fromiter(map(len, objects), np.int64, len(objects))
                         begin[rows[0]:rows[1]] = at + np.concatenate(([0], np.cumsum(sizes + 1)[:-1]))
                         finish[rows[0]:rows[1]] = begin[rows[0]:rows[1]] + sizes
@@ -252,6 +254,20 @@ def write_networkx_layout(pg: PropertyGraph, out_dir: Path,
         if old is not None:
             old.close()
     return JsonLayout(starts, ends, at)
+
+
+def _fresh_objects(name: str, part: str, table: pd.DataFrame, keys: list[str],
+                   runs: list[tuple[tuple[int, int], tuple[int, int] | None]]) -> Iterator[bytes]:
+    """The objects of the rows the ``runs`` of :func:`_copied` encode, in order, all encoded at once:
+    encoding each run apart cost a few DataFrame operations a run (at 10,000 documents, 300 changed
+    made 69,000 runs and 26 s)."""
+    fresh = [(i, j) for (i, j), copy in runs if copy is None and j > i]
+    if fresh == [(0, len(table))]:
+        return iter(_encoded(name, part, table, keys))
+    if not fresh:
+        return iter(())
+    rows = np.concatenate([np.arange(i, j) for i, j in fresh])
+    return iter(_encoded(name, part, table.iloc[rows], [keys[r] for r in rows.tolist()] if keys else []))
 
 
 def _copied(name: str, part: str, table: pd.DataFrame, keys: list[str],
