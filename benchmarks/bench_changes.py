@@ -6,9 +6,9 @@ An incremental build extracts only the documents that came or went; then it eith
 changes every output of the last build (``graph.nt`` and the CSVs copied in runs, the
 merged states taken apart, Oxigraph, LadybugDB, the networkx file and the precedent index
 changed by the rows that differ) or writes them all from every cached document and
-reloads the stores. ``kg.pipeline`` changes in place while at most 100 documents, or a
-tenth of them, came or went (a changed document counts twice: its old version went, its
-new one came), and reloads past both.
+reloads the stores. ``kg.pipeline`` changes in place while at most ``_CHANGE_MIN``
+documents, or the share ``_CHANGE_SHARE`` of them, came or went (a changed document counts
+twice: its old version went, its new one came), and reloads past both.
 
 For each count ``k`` of ``--changed`` this appends a sentence to ``k`` documents of the
 ``--docs`` corpus that ``bench_scale.py`` writes (``generate.py``, seed 0), builds, puts the
@@ -60,6 +60,8 @@ def main() -> None:
         return
     from bench_scale import change, corpus_of, restore
 
+    from kg.pipeline import _CHANGE_MIN, _CHANGE_SHARE
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000, help="corpus size (default 10000)")
     parser.add_argument("--changed", default="10,100,300,1000,3000", help="counts of changed documents")
@@ -84,7 +86,7 @@ def main() -> None:
             finally:
                 restore(old)
             seconds.append(run(corpus, out, args.jobs, way)["seconds"])  # the files put back: k changed again
-        would = "change in place" if 2 * k <= max(100, 0.1 * args.docs) else "reload"
+        would = "change in place" if 2 * k <= max(_CHANGE_MIN, _CHANGE_SHARE * args.docs) else "reload"
         print(f"| {k:,} | {2 * k:,} | {would} | " + " | ".join(f"{s:.1f}" for s in seconds) + " |", flush=True)
 
 if __name__ == "__main__":

@@ -723,9 +723,12 @@ def _few_changes(last: dict[str, str], kept: dict[str, str]) -> bool:
     return all(last[d] == kept[d] for d in kept.keys() & last.keys())
 
 
-#: Change a store in place while at most this many documents, or this share of them, came or
-#: went; past both, reload it (a bulk load; where the two cost the same was not measured).
-_CHANGE_MIN, _CHANGE_SHARE = 100, 0.1
+#: Change the outputs in place while at most this many documents, or this share of them, came or
+#: went (a changed document counts twice); past both, write them from every document and reload
+#: the stores. ``benchmarks/bench_changes.py`` at 10,000 documents: in place 7 s for 10 changed, 20 s
+#: for 1,000 and 51 s for 3,000; reloaded 28, 33 and 40 s, so the two cost the same near 2,000
+#: changed, a churn of 40 %.
+_CHANGE_MIN, _CHANGE_SHARE = 100, 0.3
 
 
 def _oxigraph_change(out: Path, last: Manifest, kept: dict[str, str], added: list[str],
