@@ -142,7 +142,7 @@ class _Spans:
     docs: list[str]  # position → doc_id
     index: pd.Index  # doc_id → position (its get_indexer)
     owner: np.ndarray  # int32 by rowid: the passage's document (position); -1 where no passage is
-    length: np.ndarray  # float64 by rowid: the passage's length in characters
+    length: np.ndarray  # float32 by rowid: the passage's length in characters
     passages: int  # how many passages there are
     mean: float  # the mean passage length (BM25's ``avgdl``)
 
@@ -189,7 +189,7 @@ def _kinds(path: str, mtime_ns: int, size: int) -> list[str]:
         db.close()
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=2)  # 32 MB at 100,000 documents
 def _spans(path: str, mtime_ns: int, size: int) -> _Spans:
     db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
     try:
@@ -204,7 +204,7 @@ def _spans(path: str, mtime_ns: int, size: int) -> _Spans:
     rowids = np.repeat(firsts - starts, counts) + np.arange(lengths.size)  # a document's passages follow its first
     owner = np.full(int(rowids.max(initial=0)) + 1, -1, dtype=np.int32)
     owner[rowids] = np.repeat(np.arange(len(rows), dtype=np.int32), counts)
-    length = np.zeros(owner.size)
+    length = np.zeros(owner.size, dtype=np.float32)  # whole lengths, exact in float32
     length[rowids] = lengths
     docs = [doc_id for doc_id, _, _ in rows]
     return _Spans(docs, pd.Index(docs), owner, length, int(lengths.size),
@@ -419,7 +419,8 @@ def _text_match(db: sqlite3.Connection, spans: _Spans, phrases: list[str]) -> _T
         rowids, inverse = np.unique(np.concatenate(found), return_inverse=True)
         weight = np.bincount(inverse, weights=np.repeat(idf, [r.size for r in found]))
     doc = spans.owner[rowids]
-    score = weight * (BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + BM25_B * spans.length[rowids] / spans.mean))
+    length = spans.length[rowids].astype(np.float64)
+    score = weight * (BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + BM25_B * length / spans.mean))
     order = np.lexsort((-score, doc))  # stable: ties stay in rowid order
     return _Text(doc[order], rowids[order], score[order])
 
